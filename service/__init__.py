@@ -1,0 +1,1 @@
+"""The officer web service (FastAPI).  Install the `service` extra."""

@@ -1,0 +1,37 @@
+"""docscreen: screen identity and travel documents for signs of forgery.
+
+It refers a traveller for a second look with reasons an officer can read; it never decides alone.
+"""
+
+from docscreen.errors import DocscreenError
+from docscreen.models import (
+    Document,
+    DocumentKind,
+    Field,
+    Finding,
+    Match,
+    MrzResult,
+    Risk,
+    ScreeningContext,
+    ScreeningReport,
+    Severity,
+    Status,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DocscreenError",
+    "Document",
+    "DocumentKind",
+    "Field",
+    "Finding",
+    "Match",
+    "MrzResult",
+    "Risk",
+    "ScreeningContext",
+    "ScreeningReport",
+    "Severity",
+    "Status",
+    "__version__",
+]
