@@ -25,6 +25,7 @@ class DocumentKind(StrEnum):
     TD1_CARD = "td1_card"
     TD2_CARD = "td2_card"
     VISA = "visa"
+    IDN_KK = "idn_kk"  # Kartu Keluarga (family card), usually entered by the officer
     UNKNOWN = "unknown"
 
 
@@ -262,6 +263,9 @@ class ScreeningContext:
     destination: str | None = None  # ISO 3166 alpha-3
     placement_type: str | None = None  # e.g. "domestic_worker", "plantation", "fishing"
     contract: dict[str, str] = field(default_factory=dict)
+    # Supporting documents the officer has seen (e.g. "work_visa", "work_contract",
+    # "placement_agreement", "bpjs", "id_pmi", "return_ticket", "consent_letter").
+    presented: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
