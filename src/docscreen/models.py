@@ -220,6 +220,8 @@ class Finding:
     evidence: JsonDict = field(default_factory=dict)
     boxes: tuple[tuple[int, Box], ...] = ()  # (document index, box)
     explanation: str = ""
+    # True for image (tamper) signals: on their own they never raise the risk to ALERT.
+    pixel: bool = False
 
     def to_dict(self) -> JsonDict:
         return {
@@ -230,6 +232,7 @@ class Finding:
             "evidence": self.evidence,
             "boxes": [{"document": d, "box": list(b)} for d, b in self.boxes],
             "explanation": self.explanation,
+            "pixel": self.pixel,
         }
 
 
