@@ -155,12 +155,18 @@ class Quality:
     usable: bool = True
     reasons: tuple[str, ...] = ()
     metrics: dict[str, float] = field(default_factory=dict)
+    # Status of each gate check ("pass" | "fail" | "not_performed"), e.g. {"blur": "pass",
+    # "glare_over_nik": "not_performed"}; ``notes`` says why a check was not performed.
+    checks: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> JsonDict:
         return {
             "usable": self.usable,
             "reasons": list(self.reasons),
             "metrics": {k: round(v, 4) for k, v in self.metrics.items()},
+            "checks": dict(self.checks),
+            "notes": list(self.notes),
         }
 
 
