@@ -86,9 +86,18 @@ class MrzField:
     raw: str
     check: str = "none"  # "valid" | "invalid" | "none" (no check digit of its own)
     covered: bool = False  # True when any check digit (own or composite) covers this field
+    notes: tuple[str, ...] = ()  # e.g. "truncated", "unknown_country_code", "not_a_date"
 
     def to_dict(self) -> JsonDict:
-        return {"value": self.value, "raw": self.raw, "check": self.check, "covered": self.covered}
+        out: JsonDict = {
+            "value": self.value,
+            "raw": self.raw,
+            "check": self.check,
+            "covered": self.covered,
+        }
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
 
 
 @dataclass(frozen=True)
@@ -126,6 +135,7 @@ class MrzResult:
     confidence: float = 0.0
     seconds: float = 0.0
     reason: str | None = None
+    notes: tuple[str, ...] = ()  # format problems that make ``valid`` False besides check digits
 
     def to_dict(self, file: str | None = None) -> JsonDict:
         out: JsonDict = {} if file is None else {"file": file}
@@ -145,6 +155,8 @@ class MrzResult:
         )
         if self.reason:
             out["reason"] = self.reason
+        if self.notes:
+            out["notes"] = list(self.notes)
         return out
 
 
