@@ -1,0 +1,234 @@
+"""Normalise printed field text: dates to ISO, sex to M/F, NIK digits, names and codes.
+
+Pure functions (no cv2, no tesseract).  Each returns the normalised value or None when the text
+cannot be read as one, so an unreadable field stays None instead of becoming a wrong value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from rapidfuzz import fuzz
+
+# Indonesian and English month abbreviations and names, as printed on passports and KTPs.
+_MONTHS: dict[str, int] = {
+    "JAN": 1, "JANUARI": 1, "JANUARY": 1,
+    "FEB": 2, "PEB": 2, "FEBRUARI": 2, "PEBRUARI": 2, "FEBRUARY": 2,
+    "MAR": 3, "MARET": 3, "MARCH": 3,
+    "APR": 4, "APRIL": 4,
+    "MEI": 5, "MAY": 5,
+    "JUN": 6, "JUNI": 6, "JUNE": 6,
+    "JUL": 7, "JULI": 7, "JULY": 7,
+    "AGU": 8, "AGT": 8, "AGS": 8, "AUG": 8, "AGUSTUS": 8, "AUGUST": 8,
+    "SEP": 9, "SEPT": 9, "SEPTEMBER": 9,
+    "OKT": 10, "OCT": 10, "OKTOBER": 10, "OCTOBER": 10,
+    "NOV": 11, "NOP": 11, "NOVEMBER": 11, "NOPEMBER": 11,
+    "DES": 12, "DEC": 12, "DESEMBER": 12, "DECEMBER": 12,
+}  # fmt: skip
+
+# Letters tesseract confuses with digits; used only where a digit is expected.
+_DIGIT_FIX = str.maketrans(
+    {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "i": "1", "L": "1",
+     "B": "8", "S": "5", "s": "5", "Z": "2", "z": "2", "G": "6", "b": "6", "T": "7", "g": "9"}
+)  # fmt: skip
+_LETTER_FIX = str.maketrans({"0": "O", "1": "I", "8": "B", "5": "S", "2": "Z", "6": "G"})
+
+
+def fix_digits(text: str) -> str:
+    """Map look-alike letters to digits (for text where only digits are expected)."""
+    return text.translate(_DIGIT_FIX)
+
+
+def _month(token: str) -> int | None:
+    t = token.upper().translate(_LETTER_FIX).strip(".")
+    if t in _MONTHS:
+        return _MONTHS[t]
+    # Bilingual prints such as "AGU/AUG" or "MEI/MAY": either half will do.
+    for part in re.split(r"[/\\|]", t):
+        if part in _MONTHS:
+            return _MONTHS[part]
+    if len(t) >= 3:
+        best = max(_MONTHS, key=lambda m: fuzz.ratio(t, m))
+        if fuzz.ratio(t, best) >= 66:
+            return _MONTHS[best]
+    return None
+
+
+def _year(text: str) -> int | None:
+    digits = fix_digits(text)
+    if re.fullmatch(r"\d{4}", digits):
+        y = int(digits)
+        return y if 1900 <= y <= 2100 else None
+    return None
+
+
+def _make(y: int | None, m: int | None, d: int | None) -> str | None:
+    if y is None or m is None or d is None:
+        return None
+    try:
+        return dt.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def normalise_date(text: str) -> str | None:
+    """``17-08-1990``, ``17 AGU 1990``, ``17 AUG/AGU 1990``, ``1990-08-17``... -> ``1990-08-17``."""
+    t = text.strip().upper()
+    if not t:
+        return None
+    # Month name forms: DD MON YYYY (tolerating any separators between the three parts).
+    m = re.search(
+        r"([0-9OIlSBDZ]{1,2})[\s.\-/,]*([A-Z]{3,9}(?:[/\\|][A-Z]{3,9})?)[\s.\-/,]*([0-9OIlSBDZ]{4})",
+        t,
+    )
+    if m:
+        day_s = fix_digits(m.group(1))
+        month = _month(m.group(2))
+        if day_s.isdigit() and month is not None:
+            return _make(_year(m.group(3)), month, int(day_s))
+    digits_only = re.sub(r"[\s]", "", fix_digits(t))
+    parts = [p for p in re.split(r"[\-/.,:]+", digits_only) if p]
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        a, b, c = parts
+        if len(a) == 4:
+            return _make(int(a), int(b), int(c))
+        if len(c) == 4:
+            return _make(int(c), int(b), int(a))
+    m2 = re.fullmatch(r"(\d{2})(\d{2})(\d{4})", digits_only)
+    if m2:
+        return _make(int(m2.group(3)), int(m2.group(2)), int(m2.group(1)))
+    return None
+
+
+_MALE = ("LAKI-LAKI", "LAKI", "MALE", "PRIA")
+_FEMALE = ("PEREMPUAN", "FEMALE", "WANITA")
+
+
+def normalise_sex(text: str) -> str | None:
+    """``LAKI-LAKI``/``L``/``M``/``P/F``... -> ``M``/``F`` (``X`` kept); None when unreadable."""
+    t = re.sub(r"[^A-Z/\-]", "", text.upper())
+    if not t:
+        return None
+    if t in ("M", "L", "L/M", "M/L", "LK"):
+        return "M"
+    if t in ("F", "P", "P/F", "F/P", "W", "PR"):
+        return "F"
+    if t in ("X", "<"):
+        return "X"
+    # "P / F" and "L / M" with the slash read as I, l, 1 or |.
+    m = re.fullmatch(
+        r"([LMPF])[/I1|]?([LMPF])",
+        text.upper().replace(" ", "").replace("|", "/").replace("1", "/"),
+    )
+    if m and {m.group(1), m.group(2)} in ({"L", "M"}, {"P", "F"}):
+        return "M" if m.group(1) in "LM" else "F"
+    if "LAKI" in t or t.startswith("MALE") or "PRIA" in t:
+        return "M"
+    if "EREMPU" in t or "FEMALE" in t or "WANITA" in t:
+        return "F"
+    letters = t.replace("-", "").replace("/", "")
+    best_m = max(fuzz.ratio(letters, x.replace("-", "")) for x in _MALE)
+    best_f = max(fuzz.ratio(letters, x.replace("-", "")) for x in _FEMALE)
+    if max(best_m, best_f) >= 70 and best_m != best_f:
+        return "M" if best_m > best_f else "F"
+    return None
+
+
+def normalise_nik(text: str) -> str | None:
+    """The 16-digit NIK from OCR text, mapping O->0, I->1, B->8, S->5 inside the number only.
+
+    Look-alike letters are mapped only within the run that forms the number, so a label such as
+    ``NIK :`` next to it is never turned into digits.
+    """
+    t = text.upper()
+    # Runs of digit-like characters, allowing single spaces inside (OCR splits long numbers).
+    for m in re.finditer(r"[0-9OIlSBDZG|](?:[0-9OIlSBDZG| ]*[0-9OIlSBDZG|])?", t):
+        run = m.group(0)
+        digits = fix_digits(run.replace(" ", ""))
+        if not digits.isdigit():
+            continue
+        real = sum(c.isdigit() for c in run)
+        if real < 10:  # mostly letters: a word, not the number
+            continue
+        if len(digits) == 16:
+            return digits
+    return None
+
+
+def normalise_name(text: str) -> str | None:
+    """Upper case, single spaces, stray OCR punctuation removed; None when nothing is left."""
+    t = text.upper().replace("|", " ")
+    t = re.sub(r"[^A-Z0-9'.,\- ]", " ", t)
+    t = re.sub(r"\s+", " ", t).strip(" .,-:")
+    return t or None
+
+
+def normalise_text(text: str) -> str | None:
+    """Free text (address, place, occupation): upper case, single spaces, edge punctuation cut."""
+    t = re.sub(r"\s+", " ", text.upper().replace("|", " ")).strip(" :;.,-_")
+    return t or None
+
+
+def normalise_code(text: str, length: int = 3) -> str | None:
+    """An ICAO code such as ``IDN`` (digits read for letters are mapped back)."""
+    t = re.sub(r"[^A-Z0-9]", "", text.upper()).translate(_LETTER_FIX)
+    if len(t) == length and t.isalpha():
+        return t
+    return None
+
+
+def normalise_document_number(text: str) -> str | None:
+    """Passport / card number: letters and digits only, upper case, 6..12 characters."""
+    t = re.sub(r"[^A-Z0-9]", "", text.upper())
+    if 6 <= len(t) <= 12:
+        return t
+    return None
+
+
+def normalise_registration(text: str) -> str | None:
+    """Indonesian passport register number such as ``17I12XL6623-KPG`` (hyphen kept)."""
+    t = re.sub(r"[^A-Z0-9\-]", "", text.upper()).strip("-")
+    return t if len(t) >= 6 else None
+
+
+# Country names printed in full, mapped to their ICAO codes (the rest are kept as printed).
+_COUNTRY_NAMES: dict[str, str] = {
+    "INDONESIA": "IDN", "MALAYSIA": "MYS", "SINGAPORE": "SGP", "PHILIPPINES": "PHL",
+    "TIMOR-LESTE": "TLS", "TIMOR LESTE": "TLS", "AUSTRALIA": "AUS", "THAILAND": "THA",
+}  # fmt: skip
+
+
+def normalise_nationality(text: str) -> str | None:
+    """A 3-letter code as printed, a full country name mapped to its code, or the text (``WNI``)."""
+    t = normalise_text(text)
+    if t is None:
+        return None
+    if t in _COUNTRY_NAMES:
+        return _COUNTRY_NAMES[t]
+    best = max(_COUNTRY_NAMES, key=lambda n: fuzz.ratio(t, n))
+    if len(t) > 5 and fuzz.ratio(t, best) >= 85:
+        return _COUNTRY_NAMES[best]
+    code = normalise_code(t)
+    return code if code is not None else t
+
+
+def normalise_rt_rw(text: str) -> str | None:
+    """``005 / 012`` -> ``005/012``."""
+    d = fix_digits(re.sub(r"[^0-9OIlSBDZ/]", "", text.upper().replace("\\", "/")))
+    m = (
+        re.fullmatch(r"(\d{1,3})/?(\d{3})", d)
+        if "/" not in d
+        else re.fullmatch(r"(\d{1,3})/(\d{1,3})", d)
+    )
+    if not m:
+        return None
+    return f"{int(m.group(1)):03d}/{int(m.group(2)):03d}"
+
+
+def normalise_blood_type(text: str) -> str | None:
+    """``A``, ``B``, ``AB``, ``O`` or ``-`` (unknown, as printed on KTPs)."""
+    t = re.sub(r"[^A-Z0-9\-]", "", text.upper()).replace("0", "O")
+    if t in ("A", "B", "AB", "O", "-"):
+        return t
+    return None

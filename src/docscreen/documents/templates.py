@@ -1,0 +1,206 @@
+"""What each document kind prints: its fields, the labels that announce them, where the value sits.
+
+Labels are listed in Indonesian and English (and the bilingual forms printed on Indonesian
+passports); the reader finds them by fuzzy matching, so positions may shift.  ``where`` says where
+the value sits relative to its label: ``right`` (KTP style ``Label : value``) or ``below`` (ICAO
+passport style, value under the caption).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docscreen.models import DocumentKind
+
+ID1_MM = (85.60, 53.98)
+TD3_MM = (125.0, 88.0)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    labels: tuple[str, ...]
+    where: str  # "right" | "below"
+    kind: str  # date | sex | nik | name | text | code | docnum | rt_rw | blood | place_date | valid
+    critical: bool = False  # glare over it makes the capture unusable
+    # Where the value is usually printed (x, y, w, h as fractions of the document), used only to
+    # judge glare over a critical field that could not be read at all.
+    nominal: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Template:
+    kind: DocumentKind
+    size_mm: tuple[float, float]
+    fields: tuple[FieldSpec, ...]
+
+
+KTP = Template(
+    DocumentKind.IDN_KTP,
+    ID1_MM,
+    (
+        FieldSpec("province", ("PROVINSI",), "right", "text"),
+        FieldSpec("nik", ("NIK",), "right", "nik", critical=True, nominal=(0.2, 0.17, 0.43, 0.07)),
+        FieldSpec(
+            "full_name",
+            ("Nama",),
+            "right",
+            "name",
+            critical=True,
+            nominal=(0.27, 0.265, 0.45, 0.04),
+        ),
+        FieldSpec(
+            "birth_place_date",
+            ("Tempat/Tgl Lahir", "Tempat/Tgl.Lahir", "Tempat Tgl Lahir"),
+            "right",
+            "place_date",
+            critical=True,
+            nominal=(0.27, 0.32, 0.45, 0.04),
+        ),
+        FieldSpec("sex", ("Jenis Kelamin", "Jenis kelamin"), "right", "sex"),
+        FieldSpec("blood_type", ("Gol. Darah", "Gol Darah", "GolDarah"), "right", "blood"),
+        FieldSpec("address", ("Alamat",), "right", "text"),
+        FieldSpec("rt_rw", ("RT/RW",), "right", "rt_rw"),
+        FieldSpec("village", ("Kel/Desa", "KelDesa"), "right", "text"),
+        FieldSpec("district", ("Kecamatan",), "right", "text"),
+        FieldSpec("religion", ("Agama",), "right", "text"),
+        FieldSpec("marital_status", ("Status Perkawinan",), "right", "text"),
+        FieldSpec("occupation", ("Pekerjaan",), "right", "text"),
+        FieldSpec("nationality", ("Kewarganegaraan",), "right", "nationality"),
+        FieldSpec("valid_until", ("Berlaku Hingga",), "right", "valid"),
+    ),
+)
+
+IDN_PASSPORT = Template(
+    DocumentKind.IDN_PASSPORT,
+    TD3_MM,
+    (
+        FieldSpec("document_type", ("Jenis/Type", "Jenis / Type", "Type"), "below", "code1"),
+        FieldSpec(
+            "issuing_country",
+            ("Kode Negara/Country Code", "Kode Negara / Country Code", "Country Code"),
+            "below",
+            "code",
+        ),
+        FieldSpec(
+            "document_number",
+            ("No. Paspor/Passport No.", "No. Paspor / Passport No.", "Passport No", "No. Paspor"),
+            "below",
+            "docnum",
+            critical=True,
+            nominal=(0.75, 0.18, 0.18, 0.04),
+        ),
+        FieldSpec(
+            "full_name",
+            ("Nama Lengkap/Full Name", "Nama Lengkap / Full Name", "Full Name", "Nama Lengkap"),
+            "below",
+            "name",
+            critical=True,
+            nominal=(0.325, 0.28, 0.45, 0.035),
+        ),
+        FieldSpec("surname", ("Nama Keluarga/Surname", "Surname"), "below", "name"),
+        FieldSpec("given_names", ("Nama/Given Names", "Given Names"), "below", "name"),
+        FieldSpec("sex", ("Jenis Kelamin/Sex", "Jenis Kelamin / Sex", "Sex"), "below", "sex"),
+        FieldSpec(
+            "nationality",
+            ("Kewarganegaraan/Nationality", "Kewarganegaraan / Nationality", "Nationality"),
+            "below",
+            "nationality",
+        ),
+        FieldSpec(
+            "birth_date",
+            ("Tanggal Lahir/Date of Birth", "Tanggal Lahir / Date of Birth", "Date of Birth"),
+            "below",
+            "date",
+            critical=True,
+            nominal=(0.325, 0.47, 0.17, 0.035),
+        ),
+        FieldSpec(
+            "birth_place",
+            ("Tempat Lahir/Place of Birth", "Tempat Lahir / Place of Birth", "Place of Birth"),
+            "below",
+            "text",
+        ),
+        FieldSpec(
+            "issue_date",
+            (
+                "Tanggal Pengeluaran/Date of Issue",
+                "Tanggal Pengeluaran / Date of Issue",
+                "Date of Issue",
+            ),
+            "below",
+            "date",
+        ),
+        FieldSpec(
+            "expiry_date",
+            (
+                "Tanggal Habis Berlaku/Date of Expiry",
+                "Tanggal Habis Berlaku / Date of Expiry",
+                "Date of Expiry",
+            ),
+            "below",
+            "date",
+        ),
+        FieldSpec(
+            "registration_number",
+            ("No. Reg. / Reg. No.", "No. Registrasi / Reg. No.", "Reg. No.", "No. Reg."),
+            "below",
+            "regnum",
+        ),
+        FieldSpec(
+            "issuing_office",
+            (
+                "Kantor yang Mengeluarkan/Issuing Office",
+                "Kantor Yang Mengeluarkan / Issuing Office",
+                "Issuing Office",
+            ),
+            "below",
+            "text",
+        ),
+    ),
+)
+
+# Other ICAO passports and cards: English captions, value below (ICAO 9303 part 4/5 zones).
+GENERIC_PASSPORT = Template(
+    DocumentKind.PASSPORT,
+    TD3_MM,
+    (
+        FieldSpec("document_type", ("Type",), "below", "code1"),
+        FieldSpec("issuing_country", ("Country Code", "Code", "Issuing State"), "below", "code"),
+        FieldSpec(
+            "document_number",
+            ("Passport No.", "Document No.", "Visa No.", "Card No."),
+            "below",
+            "docnum",
+            critical=True,
+        ),
+        FieldSpec("surname", ("Surname", "Name"), "below", "name", critical=True),
+        FieldSpec("given_names", ("Given Names", "Given names", "Forenames"), "below", "name"),
+        FieldSpec("nationality", ("Nationality",), "below", "nationality"),
+        FieldSpec("birth_date", ("Date of Birth", "Date of birth"), "below", "date", critical=True),
+        FieldSpec("birth_place", ("Place of Birth", "Place of birth"), "below", "text"),
+        FieldSpec("sex", ("Sex",), "below", "sex"),
+        FieldSpec("issue_date", ("Date of Issue", "Date of issue"), "below", "date"),
+        FieldSpec("expiry_date", ("Date of expiry", "Valid until", "Expiry"), "below", "date"),
+        FieldSpec("issuing_office", ("Authority", "Issuing Office"), "below", "text"),
+    ),
+)
+
+TD1_CARD = Template(
+    DocumentKind.TD1_CARD,
+    ID1_MM,
+    tuple(f for f in GENERIC_PASSPORT.fields if f.name != "birth_place"),
+)
+
+VISA = Template(
+    DocumentKind.VISA,
+    TD3_MM,
+    (
+        *GENERIC_PASSPORT.fields,
+        FieldSpec("place_of_issue", ("Place of Issue", "Issued at"), "below", "text"),
+    ),
+)
+
+TEMPLATES: dict[DocumentKind, Template] = {
+    t.kind: t for t in (KTP, IDN_PASSPORT, GENERIC_PASSPORT, TD1_CARD, VISA)
+}

@@ -1,0 +1,339 @@
+"""Find the card or page in a photo or scan and rectify it with a homography.
+
+A card photographed on a table is found as the largest convex four-sided region whose aspect ratio
+fits a known document size (ID-1 card 85.60 x 53.98 mm, TD3 passport page 125 x 88 mm).  Two
+candidate sources are tried on a small copy: edges (Canny) and brightness segmentation (Otsu), since
+either alone fails on some backgrounds.  When nothing plausible is found the whole image is taken as
+the document (a flat scan), and the result says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from docscreen.models import Box
+
+Point = tuple[float, float]
+
+ID1_MM = (85.60, 53.98)
+TD3_MM = (125.0, 88.0)
+ID1_ASPECT = ID1_MM[0] / ID1_MM[1]  # 1.586
+TD3_ASPECT = TD3_MM[0] / TD3_MM[1]  # 1.420
+
+# Work on a copy this size: contours are stable and it costs a few milliseconds.
+_WORK_SIDE = 640
+# A quad must cover this share of the image to be taken as the document.
+_MIN_AREA_FRACTION = 0.12
+# Corners closer than this share of the side to the image edge count as touching it.
+_BORDER_FRACTION = 0.01
+# Least median brightness step (grey levels) across a document's edges.
+_MIN_EDGE_STEP = 12.0
+
+
+@dataclass(frozen=True)
+class Quad:
+    """The document outline: corners top-left, top-right, bottom-right, bottom-left (image px)."""
+
+    points: tuple[Point, Point, Point, Point]
+    found: bool  # False: no outline found, the whole image is assumed to be the document
+    score: float = 0.0
+    touches_border: tuple[str, ...] = ()  # image sides the outline runs along: top/right/...
+
+    @property
+    def width_px(self) -> float:
+        (tl, tr, br, bl) = self.points
+        return (_dist(tl, tr) + _dist(bl, br)) / 2.0
+
+    @property
+    def height_px(self) -> float:
+        (tl, tr, br, bl) = self.points
+        return (_dist(tl, bl) + _dist(tr, br)) / 2.0
+
+    @property
+    def aspect(self) -> float:
+        h = self.height_px
+        return self.width_px / h if h > 0 else 0.0
+
+    def to_list(self) -> list[list[float]]:
+        return [[round(x, 1), round(y, 1)] for x, y in self.points]
+
+
+@dataclass(frozen=True)
+class Rectified:
+    """A document warped flat, with the homographies both ways and its resolution."""
+
+    image: NDArray[np.uint8]
+    quad: Quad
+    forward: NDArray[np.float64]  # image -> rectified
+    inverse: NDArray[np.float64]  # rectified -> image
+    size_mm: tuple[float, float]
+    px_per_mm: float  # resolution of the document in the ORIGINAL image
+    layout: str  # "ID1" | "TD3" | "unknown"
+
+    def to_image_box(self, box: Box) -> Box:
+        """Map a box in rectified coordinates back to the original image."""
+        return map_box(box, self.inverse)
+
+
+def _dist(a: Point, b: Point) -> float:
+    return float(np.hypot(a[0] - b[0], a[1] - b[1]))
+
+
+def order_corners(pts: NDArray[np.float64]) -> tuple[Point, Point, Point, Point]:
+    """Order four points as top-left, top-right, bottom-right, bottom-left (image orientation)."""
+    c = pts.mean(axis=0)
+    ang = np.arctan2(pts[:, 1] - c[1], pts[:, 0] - c[0])
+    ordered = pts[np.argsort(ang)]  # clockwise in image coordinates, starting near the left
+    # Start from the point with the smallest x + y (top-left).
+    start = int(np.argmin(ordered.sum(axis=1)))
+    ordered = np.roll(ordered, -start, axis=0)
+    p = [(float(x), float(y)) for x, y in ordered]
+    return (p[0], p[1], p[2], p[3])
+
+
+def _aspect_fit(aspect: float) -> float:
+    """1.0 when the long/short ratio matches ID-1 or TD3, falling towards 0 as it moves away."""
+    a = aspect if aspect >= 1 else 1 / max(aspect, 1e-6)
+    best = min(abs(np.log(a / ID1_ASPECT)), abs(np.log(a / TD3_ASPECT)))
+    return float(max(0.0, 1.0 - best / 0.35))
+
+
+def _quad_from_contour(cnt: NDArray[Any]) -> NDArray[np.float64] | None:
+    hull = cv2.convexHull(cnt)
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.01, 0.02, 0.03, 0.05, 0.08):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) == 4:
+            return approx.reshape(4, 2).astype(np.float64)
+    # Rounded card corners and clutter: the minimum-area rectangle is a fair outline.
+    rect = cv2.minAreaRect(hull)
+    return cv2.boxPoints(rect).astype(np.float64)
+
+
+def _candidates(gray: NDArray[np.uint8]) -> list[NDArray[Any]]:
+    out: list[NDArray[Any]] = []
+    blur = cv2.GaussianBlur(gray, (5, 5), 0)
+    med = float(np.median(blur))
+    edges = cv2.Canny(blur, int(max(10, 0.66 * med)), int(min(255, 1.33 * med + 20)))
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8), iterations=2)
+    contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    out.extend(contours)
+    # Brightness segmentation: the document is usually lighter than the surface under it.
+    strong = cv2.GaussianBlur(gray, (0, 0), 3)
+    _, mask = cv2.threshold(strong, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((9, 9), np.uint8))
+    for m in (mask, 255 - mask):
+        contours, _ = cv2.findContours(m, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        out.extend(contours)
+    return out
+
+
+def _touching(pts: NDArray[np.float64], w: int, h: int) -> tuple[str, ...]:
+    mx = _BORDER_FRACTION * w + 1
+    my = _BORDER_FRACTION * h + 1
+    sides: list[str] = []
+    xs, ys = pts[:, 0], pts[:, 1]
+    if int((ys <= my).sum()) >= 2:
+        sides.append("top")
+    if int((xs >= w - 1 - mx).sum()) >= 2:
+        sides.append("right")
+    if int((ys >= h - 1 - my).sum()) >= 2:
+        sides.append("bottom")
+    if int((xs <= mx).sum()) >= 2:
+        sides.append("left")
+    return tuple(sides)
+
+
+def _corner_outside(pts: NDArray[np.float64], w: int, h: int) -> bool:
+    mx, my = _BORDER_FRACTION * w + 1, _BORDER_FRACTION * h + 1
+    return bool(
+        (
+            (pts[:, 0] <= mx)
+            | (pts[:, 0] >= w - 1 - mx)
+            | (pts[:, 1] <= my)
+            | (pts[:, 1] >= h - 1 - my)
+        ).any()
+    )
+
+
+def _edge_contrast(gray: NDArray[np.uint8], pts: NDArray[np.float64]) -> float:
+    """Median brightness step across the outline's sides (inside vs outside, 4 px away).
+
+    Noise and clutter give outlines with no consistent step; a document edge has one all along.
+    Sides lying on the image border (a cut-off document) are skipped.
+    """
+    h, w = gray.shape[:2]
+    q = np.array(order_corners(pts))
+    c = q.mean(axis=0)
+    steps: list[float] = []
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        t = np.linspace(0.1, 0.9, 24)[:, None]
+        line = a + t * (b - a)
+        d = b - a
+        normal = np.array([-d[1], d[0]]) / (np.hypot(d[0], d[1]) + 1e-9)
+        if np.dot(c - (a + b) / 2, normal) < 0:
+            normal = -normal  # point inwards
+        inside = np.rint(line + 4 * normal).astype(int)
+        outside = np.rint(line - 4 * normal).astype(int)
+        ok = (
+            (outside[:, 0] >= 0)
+            & (outside[:, 0] < w)
+            & (outside[:, 1] >= 0)
+            & (outside[:, 1] < h)
+            & (inside[:, 0] >= 0)
+            & (inside[:, 0] < w)
+            & (inside[:, 1] >= 0)
+            & (inside[:, 1] < h)
+        )
+        if ok.sum() < 8:
+            continue
+        vin = gray[inside[ok, 1], inside[ok, 0]].astype(np.float64)
+        vout = gray[outside[ok, 1], outside[ok, 0]].astype(np.float64)
+        steps.append(abs(float(np.median(vin - vout))))
+    return float(np.median(steps)) if steps else 0.0
+
+
+def find_document(image: NDArray[np.uint8]) -> Quad:
+    """Locate the document outline; ``found`` is False when the whole image is assumed."""
+    h, w = image.shape[:2]
+    scale = min(1.0, _WORK_SIDE / max(h, w))
+    small = (
+        cv2.resize(
+            image,
+            (max(1, round(w * scale)), max(1, round(h * scale))),
+            interpolation=cv2.INTER_AREA,
+        )
+        if scale < 1
+        else image
+    )
+    gray = np.asarray(
+        cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small, dtype=np.uint8
+    )
+    sh, sw = gray.shape[:2]
+    smooth = np.asarray(cv2.GaussianBlur(gray, (0, 0), 1.5), dtype=np.uint8)
+    total = float(sh * sw)
+    best: tuple[float, NDArray[np.float64]] | None = None
+    for cnt in _candidates(gray):
+        area = float(cv2.contourArea(cnt))
+        if area < _MIN_AREA_FRACTION * total:
+            continue
+        pts = _quad_from_contour(cnt)
+        if pts is None:
+            continue
+        qarea = float(cv2.contourArea(pts.astype(np.float32)))
+        if qarea <= 0 or qarea > 0.995 * total:
+            continue
+        if len(_touching(pts, sw, sh)) >= 3:
+            continue  # the image frame itself (noise or a full-bleed scan), not an outline
+        fill = min(area / qarea, qarea / area)
+        if _edge_contrast(smooth, pts) < _MIN_EDGE_STEP:
+            continue
+        q = order_corners(pts)
+        quad = Quad(q, True)
+        score = (qarea / total) * fill * (0.2 + _aspect_fit(quad.aspect))
+        if best is None or score > best[0]:
+            best = (score, pts)
+    if best is None or best[0] < 0.05:
+        pts = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float64)
+        return Quad(order_corners(pts), found=False, score=0.0, touches_border=())
+    pts = best[1] / scale
+    pts[:, 0] = np.clip(pts[:, 0], 0, w - 1)
+    pts[:, 1] = np.clip(pts[:, 1], 0, h - 1)
+    return Quad(order_corners(pts), True, best[0], _touching(pts, w, h))
+
+
+def layout_for_aspect(aspect: float) -> tuple[str, tuple[float, float]]:
+    """Which known document size an outline's aspect ratio (long/short) is closest to."""
+    a = aspect if aspect >= 1 else 1 / max(aspect, 1e-6)
+    if abs(np.log(a / ID1_ASPECT)) <= abs(np.log(a / TD3_ASPECT)):
+        return "ID1", ID1_MM
+    return "TD3", TD3_MM
+
+
+def rectify(
+    image: NDArray[np.uint8],
+    quad: Quad,
+    *,
+    size_mm: tuple[float, float] | None = None,
+    target_px_per_mm: float = 11.8,
+) -> Rectified:
+    """Warp the quad to a flat landscape document at ``target_px_per_mm`` (11.8 = 300 dpi).
+
+    A portrait outline is turned to landscape (rotating by 90 degrees clockwise); telling 90 from
+    270 and 0 from 180 is left to the orientation step.
+    """
+    tl, tr, br, bl = quad.points
+    src = np.array([tl, tr, br, bl], dtype=np.float64)
+    if quad.height_px > quad.width_px:
+        # Portrait: start from bottom-left so the long side becomes the top edge.
+        src = np.array([bl, tl, tr, br], dtype=np.float64)
+    long_px = max(quad.width_px, quad.height_px)
+    if size_mm is None:
+        layout, size_mm = layout_for_aspect(quad.aspect)
+    else:
+        layout = "ID1" if size_mm == ID1_MM else "TD3" if size_mm == TD3_MM else "unknown"
+    if not quad.found:
+        layout = "unknown" if _aspect_fit(quad.aspect) < 0.5 else layout
+    out_w = max(8, round(size_mm[0] * target_px_per_mm))
+    out_h = max(8, round(size_mm[1] * target_px_per_mm))
+    dst = np.array(
+        [[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], dtype=np.float64
+    )
+    forward = cv2.getPerspectiveTransform(src.astype(np.float32), dst.astype(np.float32))
+    inverse = np.linalg.inv(forward)
+    warped = cv2.warpPerspective(
+        image, forward, (out_w, out_h), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE
+    )
+    return Rectified(
+        image=np.asarray(warped, dtype=np.uint8),
+        quad=quad,
+        forward=forward.astype(np.float64),
+        inverse=inverse.astype(np.float64),
+        size_mm=size_mm,
+        px_per_mm=long_px / size_mm[0],
+        layout=layout,
+    )
+
+
+def map_box(box: Box, homography: NDArray[np.float64]) -> Box:
+    """The axis-aligned bounding box of ``box`` after a homography."""
+    x, y, w, h = box
+    pts = np.array([[[x, y], [x + w, y], [x + w, y + h], [x, y + h]]], dtype=np.float64)
+    out = cv2.perspectiveTransform(pts, homography)[0]
+    x0, y0 = out.min(axis=0)
+    x1, y1 = out.max(axis=0)
+    return (int(np.rint(x0)), int(np.rint(y0)), int(np.rint(x1 - x0)), int(np.rint(y1 - y0)))
+
+
+def rotate_rectified(rect: Rectified, quarter_turns: int) -> Rectified:
+    """Rotate a rectified document by 90-degree steps clockwise, keeping the homographies right."""
+    k = quarter_turns % 4
+    if k == 0:
+        return rect
+    img = rect.image
+    h, w = img.shape[:2]
+    rotated = np.ascontiguousarray(np.rot90(img, -k))
+    # Homography of the rotation in rectified pixel coordinates.
+    if k == 1:
+        r = np.array([[0, -1, h - 1], [1, 0, 0], [0, 0, 1]], dtype=np.float64)
+    elif k == 2:
+        r = np.array([[-1, 0, w - 1], [0, -1, h - 1], [0, 0, 1]], dtype=np.float64)
+    else:
+        r = np.array([[0, 1, 0], [-1, 0, w - 1], [0, 0, 1]], dtype=np.float64)
+    forward = r @ rect.forward
+    return Rectified(
+        image=rotated,
+        quad=rect.quad,
+        forward=forward,
+        inverse=np.asarray(np.linalg.inv(forward), dtype=np.float64),
+        size_mm=rect.size_mm if k == 2 else (rect.size_mm[1], rect.size_mm[0]),
+        px_per_mm=rect.px_per_mm,
+        layout=rect.layout,
+    )

@@ -1,0 +1,164 @@
+"""The quality gate: is this capture good enough for pixel-level and field-level checks?
+
+Measured on the rectified document so the figures do not depend on how the photo was framed:
+blur (variance of the Laplacian at a fixed resolution), glare (saturated, colourless blobs, and
+whether they cover a field), resolution (px per mm from the document outline), cut-off corners
+(the outline runs along the image edge or is missing), and exposure (too dark or too bright).
+A check that needs a field's position reports ``not_performed`` with the reason when that field
+was not found, rather than a false alarm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from docscreen.imaging.quad import Rectified
+from docscreen.models import Box, Quality
+
+# Resolution at which blur is measured (px per mm): fine enough for 2 mm text strokes, coarse
+# enough that a sharp 200-dpi photo and a 600-dpi scan give similar figures.
+BLUR_PX_PER_MM = 6.0
+
+
+@dataclass(frozen=True)
+class QualityThresholds:
+    """Limits of the gate; defaults measured on generated captures (see benchmarks/viz_accuracy)."""
+
+    min_sharpness: float = 120.0  # variance of Laplacian at BLUR_PX_PER_MM
+    max_glare_fraction: float = 0.04  # saturated share of the document
+    max_glare_over_field: float = 0.15  # saturated share of any critical field's box
+    min_px_per_mm: float = 4.0  # ~100 dpi
+    min_brightness: float = 60.0
+    max_brightness: float = 235.0
+    max_clipped_dark: float = 0.35  # share of near-black pixels
+
+
+@dataclass(frozen=True)
+class QualityInput:
+    """What the gate looks at: the rectified document and the boxes of critical fields in it."""
+
+    rectified: Rectified
+    field_boxes: Mapping[str, Box] = field(default_factory=dict)  # rectified coordinates
+    critical_fields: tuple[str, ...] = ()
+    thresholds: QualityThresholds = field(default_factory=QualityThresholds)
+
+
+def sharpness(gray: NDArray[np.uint8]) -> float:
+    """Variance of the Laplacian (higher is sharper)."""
+    lap = cv2.Laplacian(gray, cv2.CV_64F, ksize=3)
+    return float(lap.var())
+
+
+def glare_mask(image: NDArray[np.uint8]) -> NDArray[np.bool_]:
+    """Pixels blown out to near white with no colour: specular glare, not white paper."""
+    if image.ndim == 2:
+        return np.asarray(image >= 250)
+    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
+    m = (hsv[:, :, 2] >= 250) & (hsv[:, :, 1] <= 25)
+    # Only blobs count: isolated white pixels are paper, not glare.
+    blobs = cv2.morphologyEx(m.astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    return np.asarray(blobs > 0)
+
+
+def assess_quality(inp: QualityInput) -> Quality:
+    """Measure the capture: metrics, a status per check (pass/fail/not_performed), reasons."""
+    th = inp.thresholds
+    rect = inp.rectified
+    img = rect.image
+    gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
+    reasons: list[str] = []
+    checks: dict[str, str] = {}
+    notes: list[str] = []
+    metrics: dict[str, float] = {}
+
+    # Blur at a fixed resolution.
+    h, w = gray.shape[:2]
+    scale = BLUR_PX_PER_MM * rect.size_mm[0] / w
+    small = cv2.resize(
+        gray, (max(8, round(w * scale)), max(8, round(h * scale))), interpolation=cv2.INTER_AREA
+    )
+    sharp = sharpness(np.asarray(small, dtype=np.uint8))
+    metrics["sharpness"] = sharp
+    if sharp < th.min_sharpness:
+        reasons.append(f"blur: image too blurred (sharpness {sharp:.0f} < {th.min_sharpness:.0f})")
+        checks["blur"] = "fail"
+    else:
+        checks["blur"] = "pass"
+
+    # Exposure.
+    mean = float(gray.mean())
+    dark = float((gray < 30).mean())
+    metrics["brightness"] = mean
+    metrics["dark_fraction"] = dark
+    if mean < th.min_brightness or dark > th.max_clipped_dark:
+        reasons.append(f"exposure: too dark (mean brightness {mean:.0f})")
+        checks["exposure"] = "fail"
+    elif mean > th.max_brightness:
+        reasons.append(f"exposure: too bright (mean brightness {mean:.0f})")
+        checks["exposure"] = "fail"
+    else:
+        checks["exposure"] = "pass"
+
+    # Resolution from the document outline.
+    metrics["px_per_mm"] = rect.px_per_mm
+    if not rect.quad.found:
+        checks["resolution"] = "not_performed"
+        checks["cut_off"] = "not_performed"
+        notes.append(
+            "resolution, cut_off: not performed, no document outline was found "
+            "(the whole image was taken as the document)"
+        )
+    else:
+        if rect.px_per_mm < th.min_px_per_mm:
+            reasons.append(
+                f"resolution: document too small in the image ({rect.px_per_mm:.1f} px/mm "
+                f"< {th.min_px_per_mm:.1f})"
+            )
+            checks["resolution"] = "fail"
+        else:
+            checks["resolution"] = "pass"
+        if rect.quad.touches_border:
+            sides = "/".join(rect.quad.touches_border)
+            reasons.append(f"cut_off: document runs off the image ({sides})")
+            checks["cut_off"] = "fail"
+        else:
+            checks["cut_off"] = "pass"
+
+    # Glare, overall and over the fields that matter.
+    glare = glare_mask(img)
+    gfrac = float(glare.mean())
+    metrics["glare_fraction"] = gfrac
+    if gfrac > th.max_glare_fraction:
+        reasons.append(f"glare: {gfrac:.0%} of the document is blown out")
+        checks["glare"] = "fail"
+    else:
+        checks["glare"] = "pass"
+    for name in inp.critical_fields:
+        key = f"glare_over_{name}"
+        box = inp.field_boxes.get(name)
+        if box is None:
+            checks[key] = "not_performed"
+            notes.append(f"{key}: not performed, the {name} field was not found")
+            continue
+        x, y, bw, bh = box
+        region = glare[max(0, y) : max(0, y + bh), max(0, x) : max(0, x + bw)]
+        share = float(region.mean()) if region.size else 0.0
+        metrics[key] = share
+        if share > th.max_glare_over_field:
+            reasons.append(f"glare: glare over the {name} field ({share:.0%})")
+            checks[key] = "fail"
+        else:
+            checks[key] = "pass"
+
+    return Quality(
+        usable=not reasons,
+        reasons=tuple(reasons),
+        metrics=metrics,
+        checks=checks,
+        notes=tuple(notes),
+    )
