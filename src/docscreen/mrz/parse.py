@@ -15,6 +15,7 @@ from docscreen.mrz.checkdigit import is_valid
 from docscreen.mrz.dates import DateKind, parse_date
 from docscreen.mrz.fields import (
     SEX_VALUES,
+    DocumentNumber,
     document_number,
     document_type_ok,
     split_names,
@@ -30,7 +31,7 @@ from docscreen.mrz.formats import (
     get_format,
 )
 
-__all__ = ["detect_format", "parse_mrz"]
+__all__ = ["check_ok", "check_positions", "detect_format", "parse_mrz"]
 
 _COUNTRY_NOTES = {
     "unknown": "unknown_country_code",
@@ -49,34 +50,47 @@ def _has_field(fmt: MrzFormat, name: str) -> bool:
     return any(f.name == name for f in fmt.fields)
 
 
+def check_ok(fmt: MrzFormat, lines: Sequence[str], spec: CheckSpec) -> bool:
+    """Whether one check digit of ``lines`` (already of ``fmt``'s shape) is right."""
+    if spec.name == "document_number":
+        number = _document_number(fmt, lines)
+        return any(is_valid(data, number.check_digit) for data in number.check_data)
+    return _digit_ok(spec, spec.data(lines), lines[spec.line][spec.column])
+
+
+def check_positions(fmt: MrzFormat, lines: Sequence[str], spec: CheckSpec) -> list[tuple[int, int]]:
+    """The (line, column) cells one check digit depends on, its own cell included."""
+    cells = [(s.line, c) for s in spec.spans for c in range(s.start, s.end)]
+    if spec.name == "document_number" and fmt.overflow is not None:
+        number = _document_number(fmt, lines)
+        if number.overflow:
+            ov = fmt.overflow
+            return [*cells, (spec.line, spec.column)] + [
+                (ov.line, ov.start + i) for i in range(len(number.overflow))
+            ]
+    return [*cells, (spec.line, spec.column)]
+
+
+def _document_number(fmt: MrzFormat, lines: Sequence[str]) -> DocumentNumber:
+    f = fmt.field("document_number")
+    optional = None
+    if fmt.overflow is not None:
+        ov = fmt.overflow
+        optional = lines[ov.line][ov.start : ov.end]
+    return document_number(lines[f.line][f.start : f.end], lines[f.line][f.end], optional)
+
+
 def _check_results(
     lines: Sequence[str], fmt: MrzFormat
 ) -> tuple[dict[str, str], dict[str, str], str | None]:
     """Check-digit statuses, plus the document number (value, raw) and the rest of the optional
     data when the number overflowed into it (None otherwise)."""
     checks: dict[str, str] = {}
-    doc_field = _slice(lines, fmt, "document_number")
-    doc_check_spec = fmt.check_at(*_doc_check_position(fmt))
-    doc_digit = lines[doc_check_spec.line][doc_check_spec.column] if doc_check_spec else ""
-    optional = None
-    if fmt.overflow is not None:
-        ov = fmt.overflow
-        optional = lines[ov.line][ov.start : ov.end]
-    number = document_number(doc_field, doc_digit, optional)
+    number = _document_number(fmt, lines)
     for spec in fmt.checks:
-        digit = lines[spec.line][spec.column]
-        if spec.name == "document_number":
-            ok = any(is_valid(data, number.check_digit) for data in number.check_data)
-        else:
-            ok = _digit_ok(spec, spec.data(lines), digit)
-        checks[spec.name] = "valid" if ok else "invalid"
+        checks[spec.name] = "valid" if check_ok(fmt, lines, spec) else "invalid"
     overflow_rest = number.rest if number.overflow else None
     return checks, {"value": number.value, "raw": number.raw}, overflow_rest
-
-
-def _doc_check_position(fmt: MrzFormat) -> tuple[int, int]:
-    f = fmt.field("document_number")
-    return f.line, f.end
 
 
 def _digit_ok(spec: CheckSpec, data: str, digit: str) -> bool:
