@@ -22,7 +22,7 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 
 # One module per verb, in the order the help lists them.
-COMMANDS: tuple[str, ...] = ("specimens",)
+COMMANDS: tuple[str, ...] = ("specimens", "batch")
 
 Handler = Callable[[argparse.Namespace], int]
 

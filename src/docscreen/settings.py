@@ -124,3 +124,77 @@ WORKERS = IntSetting(
     256,
     "Worker processes for batch work; 0 means one per core.",
 )
+
+# Multi-page inputs and batch screening (docscreen.imaging.pdf, docscreen.batch).
+MAX_PDF_PAGES = IntSetting(
+    "DOCSCREEN_MAX_PDF_PAGES",
+    50,
+    1,
+    2_000,
+    "Most pages read from one PDF or multi-page TIFF; a file with more is refused.",
+)
+PDF_RENDER_DPI = FloatSetting(
+    "DOCSCREEN_PDF_DPI",
+    300.0,
+    50.0,
+    1_200.0,
+    "Resolution PDF pages are rendered at, in dots per inch.",
+)
+BATCH_UNIT_TIMEOUT_S = FloatSetting(
+    "DOCSCREEN_BATCH_TIMEOUT",
+    300.0,
+    1.0,
+    86_400.0,
+    "Seconds one batch unit (a document or a bundle) may take per file before its worker is killed.",
+)
+BATCH_MAX_ATTEMPTS = IntSetting(
+    "DOCSCREEN_BATCH_ATTEMPTS",
+    2,
+    1,
+    10,
+    "Attempts per batch unit when its worker crashes or times out, before it is recorded as an error.",
+)
+MAX_ARCHIVE_MEMBERS = IntSetting(
+    "DOCSCREEN_MAX_ARCHIVE_MEMBERS",
+    1_000_000,
+    1,
+    100_000_000,
+    "Most members read from one zip or tar archive.",
+)
+MAX_ARCHIVE_TOTAL_BYTES = IntSetting(
+    "DOCSCREEN_MAX_ARCHIVE_BYTES",
+    50 * 1024**3,
+    1024,
+    10 * 1024**4,
+    "Most bytes decompressed from one archive in total (zip-bomb guard).",
+)
+MAX_ARCHIVE_RATIO = IntSetting(
+    "DOCSCREEN_MAX_ARCHIVE_RATIO",
+    200,
+    2,
+    100_000,
+    "Largest compression ratio accepted for one archive member (zip-bomb guard).",
+)
+
+# Case matching (docscreen.cases.match); calibrated by benchmarks/names_quality.py.
+MATCH_THRESHOLD = FloatSetting(
+    "DOCSCREEN_MATCH_THRESHOLD",
+    0.80,
+    0.5,
+    1.0,
+    "Case-match score at or above which a match alerts (calibrated for <= 1% false alerts).",
+)
+MATCH_REPORT_THRESHOLD = FloatSetting(
+    "DOCSCREEN_MATCH_REPORT_THRESHOLD",
+    0.60,
+    0.0,
+    1.0,
+    "Case-match score at or above which a match is listed (without alerting).",
+)
+MATCH_CANDIDATES = IntSetting(
+    "DOCSCREEN_MATCH_CANDIDATES",
+    200,
+    10,
+    5000,
+    "Name entries the candidate index hands to the scorer per query.",
+)
