@@ -82,3 +82,73 @@ def build_nik(district_code: str, birth_date: dt.date, sex: str, serial: int) ->
         raise ValueError(f"sex must be 'M' or 'F', got {sex!r}")
     day = birth_date.day + (40 if sex == "F" else 0)
     return f"{digits}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
+
+
+# OCR confusions that are only undone inside a NIK token (NIK-01): letters that look like digits.
+_NIK_OCR = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "B": "8",
+                          "S": "5", "s": "5"})  # fmt: skip
+
+
+def normalise_nik(text: str) -> str:
+    """The NIK as digits: OCR look-alikes mapped (O->0, I/l->1, B->8, S->5), spaces and dots dropped."""
+    return re.sub(r"[\s.\-:]", "", text.translate(_NIK_OCR))
+
+
+def split_nik(text: str) -> NikParts | None:
+    """Any 16 digits split into NIK parts without judging them (rules report each defect)."""
+    nik = normalise_nik(text)
+    if not _NIK_RE.match(nik):
+        return None
+    day = int(nik[6:8])
+    sex = "F" if day > 40 else "M"
+    return NikParts(
+        nik=nik,
+        province=nik[0:2],
+        regency=nik[0:4],
+        district=nik[0:6],
+        day=day - 40 if day > 40 else day,
+        month=int(nik[8:10]),
+        year2=int(nik[10:12]),
+        sex=sex,
+        serial=nik[12:16],
+    )
+
+
+def nik_birth_dates(parts: NikParts) -> list[dt.date]:
+    """The calendar dates the NIK's DDMMYY can mean (19YY and 20YY), earliest first."""
+    out: list[dt.date] = []
+    for century in (19, 20):
+        try:
+            out.append(dt.date(century * 100 + parts.year2, parts.month, parts.day))
+        except ValueError:
+            continue
+    return out
+
+
+def nik_birth_date_near(parts: NikParts, reference: dt.date | None) -> dt.date | None:
+    """The NIK birth date whose century is closest to ``reference`` (e.g. the printed birth date),
+    else the latest one not after today."""
+    dates = nik_birth_dates(parts)
+    if not dates:
+        return None
+    if reference is not None:
+        return min(dates, key=lambda d: abs((d - reference).days))
+    today = dt.date.today()
+    past = [d for d in dates if d <= today]
+    return past[-1] if past else dates[0]
+
+
+def placeholder_birth_date(date: dt.date) -> str | None:
+    """Why a birth date looks like a registry placeholder for an unknown date, or None.
+
+    SIAK registers unknown birth dates as 1 July (since 2004) or 31 December (before), and the 15th
+    when only the month is known; 1 January is the common international placeholder."""
+    if (date.month, date.day) == (7, 1):
+        return "01-07: SIAK placeholder for an unknown birth date (since 2004)"
+    if (date.month, date.day) == (12, 31):
+        return "31-12: SIAK placeholder for an unknown birth date (before 2004)"
+    if (date.month, date.day) == (1, 1):
+        return "01-01: common placeholder for an unknown birth date"
+    if date.day == 15:
+        return "day 15: SIAK placeholder when only the month of birth is known"
+    return None

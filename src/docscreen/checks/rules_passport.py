@@ -1,0 +1,340 @@
+"""Indonesian passport rules PP-02, PP-04..PP-12 (PP-01 and PP-03 live with the ICAO rules)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from rapidfuzz import fuzz
+
+from docscreen.checks.context import (
+    PASSPORT_KINDS,
+    RuleInput,
+    add_years,
+    age_on,
+    norm_sex,
+    parse_date,
+)
+from docscreen.checks.names import compare_indonesian
+from docscreen.checks.registry import rule
+from docscreen.checks.result import boxes_of, fail, passed, skipped
+from docscreen.checks.rules_icao import best_birth, best_expiry, mrz_view_of
+from docscreen.checks.rules_ktp import ktp_fresh, passport_fresh
+from docscreen.checks.traveller import (
+    Claim,
+    birth_claims,
+    kk_row_of_traveller,
+    ktp_nik,
+    passport_birth_claims,
+    passport_name,
+    passport_sex,
+)
+from docscreen.indonesia.vocab import is_ever_married
+from docscreen.models import Document, DocumentKind, Finding, JsonDict, Severity
+
+TEN_YEAR_RULE = dt.date(2022, 10, 12)  # Permenkumham 18/2022 Ps.2A in force
+# Immigration offices of NTT (Kantor Imigrasi) and the regency each sits in.
+NTT_OFFICES = {"KUPANG": "5371", "ATAMBUA": "5304", "LABUAN BAJO": "5315", "MAUMERE": "5307"}
+
+
+def _idn_passports(inp: RuleInput) -> list[tuple[int, Document]]:
+    return inp.of_kind(DocumentKind.IDN_PASSPORT)
+
+
+@rule("PP-02", "PP-04")
+def passport_identity(inp: RuleInput) -> list[Finding]:
+    pps = _idn_passports(inp)
+    if not pps:
+        return [skipped(c, "no Indonesian passport in this screening") for c in ("PP-02", "PP-04")]
+    out: list[Finding] = []
+    for index, doc in pps:
+        v = mrz_view_of(doc)
+        if v is None:
+            out.append(skipped("PP-02", "no MRZ read", {"document": index}))
+        else:
+            code, state, nat = v.document_code, v.issuing_country, v.nationality
+            ev: JsonDict = {"document": index, "code": code, "state": state, "nationality": nat}
+            bad = []
+            if not code.startswith("P"):
+                bad.append(f"document code {code}")
+            if state != "IDN":
+                bad.append(f"issuing state {state}")
+            if nat != "IDN":
+                bad.append(f"nationality {nat}")
+            out.append(
+                fail("PP-02", ", ".join(bad), ev, boxes_of(index, doc, "mrz"))
+                if bad
+                else passed("PP-02", "P / IDN / IDN", ev)
+            )
+        number = (
+            doc.value("document_number") or (v.document_number.strip("<") if v else "")
+        ).replace(" ", "")
+        ev4: JsonDict = {"document": index, "number": number}
+        if not number:
+            out.append(skipped("PP-04", "passport number not read", ev4))
+        elif re.fullmatch(r"[A-Z]\d{7}", number.upper()):
+            out.append(passed("PP-04", "one letter + 7 digits", ev4))
+        else:
+            out.append(
+                fail(
+                    "PP-04",
+                    f"{number} is not one letter + 7 digits",
+                    ev4,
+                    boxes_of(index, doc, "document_number"),
+                )
+            )
+    return out
+
+
+def _married(inp: RuleInput) -> bool | None:
+    for _, doc in inp.of_kind(DocumentKind.IDN_KTP):
+        m = is_ever_married(doc.value("marital_status"))
+        if m is not None:
+            return m
+    for _, kk in inp.of_kind(DocumentKind.IDN_KK):
+        row = kk_row_of_traveller(inp, kk)
+        if row:
+            m = is_ever_married(row.get("marital_status"))
+            if m is not None:
+                return m
+    return None
+
+
+@rule("PP-05", "PP-12")
+def passport_validity(inp: RuleInput) -> list[Finding]:
+    pps = _idn_passports(inp)
+    if not pps:
+        return [skipped(c, "no Indonesian passport in this screening") for c in ("PP-05", "PP-12")]
+    th = inp.thresholds
+    out: list[Finding] = []
+    grace = dt.timedelta(days=th.validity_grace_days)
+    for index, doc in pps:
+        issue = parse_date(doc.value("issue_date"))
+        expiry = best_expiry(doc)
+        birth = best_birth(doc, inp.context.screening_date)
+        if issue is None or expiry is None or birth is None:
+            why = "issue, expiry or birth date not read"
+            out += [
+                skipped("PP-05", why, {"document": index}),
+                skipped("PP-12", why, {"document": index}),
+            ]
+            continue
+        age = age_on(birth, issue)
+        married = _married(inp)
+        adult = age >= th.passport_10y_min_age or bool(married)
+        allowed = 10 if issue >= TEN_YEAR_RULE and adult else 5
+        years = (expiry - issue).days / 365.25
+        ev: JsonDict = {"document": index, "issue": issue.isoformat(), "expiry": expiry.isoformat(),
+                        "age_at_issue": age, "married": married, "allowed_years": allowed,
+                        "validity_years": round(years, 2)}  # fmt: skip
+        boxes = boxes_of(index, doc, "issue_date", "expiry_date")
+        if expiry > add_years(issue, 10) + grace:
+            out.append(
+                fail(
+                    "PP-05", f"valid {years:.1f} years: over 10", ev, boxes, severity=Severity.HIGH
+                )
+            )
+        elif expiry > add_years(issue, allowed) + grace:
+            why = f"valid {years:.1f} years; {allowed} allowed (issued {issue}, aged {age})"
+            out.append(fail("PP-05", why, ev, boxes))
+        elif allowed == 10 and expiry < add_years(issue, 5) - grace:
+            out.append(fail("PP-05", f"valid only {years:.1f} years", ev, boxes))
+        else:
+            out.append(passed("PP-05", f"{years:.1f} years, {allowed} allowed", ev))
+        ten_year = expiry > add_years(issue, 5) + grace
+        if age < th.passport_10y_min_age and married is not True and ten_year:
+            out.append(
+                fail(
+                    "PP-12",
+                    f"aged {age} and unmarried at issue, valid {years:.1f} years",
+                    ev,
+                    boxes,
+                )
+            )
+        else:
+            out.append(passed("PP-12", "validity fits the holder's age at issue", ev))
+    return out
+
+
+def _crosses(a: dt.date, b: dt.date, day: dt.date, limit: int) -> bool:
+    return (age_on(a, day) < limit) != (age_on(b, day) < limit)
+
+
+@rule("PP-06", "PP-06b")
+def passport_versus_ktp_birth(inp: RuleInput) -> list[Finding]:
+    pp_claims = passport_birth_claims(inp)
+    others = [c for c in birth_claims(inp, include_nik=False)
+              if (c.kind == "idn_ktp" and c.zone == "viz") or c.zone == "kk"]  # fmt: skip
+    if not pp_claims or not others:
+        why = "needs a passport and a KTP/KK birth date"
+        return [skipped("PP-06", why), skipped("PP-06b", why)]
+    diffs = [(p, o) for p in pp_claims for o in others if p.date != o.date]
+    ev: JsonDict = {
+        "passport": [c.label() for c in pp_claims],
+        "ktp_kk": [c.label() for c in others],
+    }
+    boxes = _claim_boxes(inp, [*pp_claims, *others])
+    out = [
+        fail("PP-06", "; ".join(f"{p.label()} ≠ {o.label()}" for p, o in diffs), ev, boxes)
+        if diffs
+        else passed("PP-06", "same birth date", ev)
+    ]
+    day = inp.departure
+    limits = [inp.thresholds.adult_age]
+    if _domestic(inp):
+        limits.append(inp.thresholds.domestic_worker_age)
+    crossing = [(p, o, n) for p, o in diffs for n in limits if _crosses(p.date, o.date, day, n)]
+    if crossing:
+        p, o, n = crossing[0]
+        why = f"on {day}: {p.label()} is {age_on(p.date, day)}, {o.label()} is {age_on(o.date, day)} (limit {n})"
+        out.append(fail("PP-06b", why, {**ev, "on": day.isoformat(), "limit": n}, boxes))
+    else:
+        out.append(passed("PP-06b", "no age limit crossed", {**ev, "on": day.isoformat()}))
+    return out
+
+
+def _claim_boxes(
+    inp: RuleInput, claims: list[Claim]
+) -> list[tuple[int, tuple[int, int, int, int]]]:
+    out = []
+    for c in claims:
+        doc = inp.documents[c.document]
+        out += boxes_of(c.document, doc, "mrz" if c.zone == "mrz" else "birth_date")
+    return out
+
+
+def _domestic(inp: RuleInput) -> bool:
+    kind = (inp.context.placement_type or "").lower()
+    return any(k in kind for k in ("domestic", "informal", "rumah tangga", "prt", "caregiver"))
+
+
+@rule("PP-07", "PP-08", "PP-09", "PP-10", "PP-11")
+def passport_versus_ktp(inp: RuleInput) -> list[Finding]:
+    codes = ("PP-07", "PP-08", "PP-09", "PP-10", "PP-11")
+    pp = inp.first(*PASSPORT_KINDS)
+    ktp = inp.first(DocumentKind.IDN_KTP)
+    if pp is None or ktp is None:
+        return [skipped(c, "needs a passport and a KTP") for c in codes]
+    (pi, p), (ki, k) = pp, ktp
+    out: list[Finding] = []
+    # PP-07: sex on passport, KTP and in the NIK.
+    sexes = {"passport": passport_sex(p), "ktp": norm_sex(k.value("sex"))}
+    parts = ktp_nik(k)
+    if parts is not None:
+        sexes["nik"] = parts.sex
+    known = {s for s in sexes.values() if s}
+    ev: JsonDict = {"sexes": sexes}
+    if sexes["passport"] is None or len([s for s in sexes.values() if s]) < 2:
+        out.append(skipped("PP-07", "sex not read on both documents", ev))
+    elif len(known) > 1:
+        out.append(fail("PP-07", ", ".join(f"{a}={b}" for a, b in sexes.items()), ev,
+                        boxes_of(pi, p, "sex") + boxes_of(ki, k, "sex", "nik")))  # fmt: skip
+    else:
+        out.append(passed("PP-07", f"all {known.pop()}", ev))
+    # PP-08: names.
+    a, b = passport_name(p), k.value("full_name")
+    if not a or not b:
+        out.append(skipped("PP-08", "name not read on both documents"))
+    else:
+        cmp = compare_indonesian(a, b, inp.thresholds.name_max_edits)
+        ev8: JsonDict = {"passport": a, "ktp": b, "pairs": [list(x) for x in cmp.pairs],
+                         "unmatched": list(cmp.unmatched_left), "extra": list(cmp.unmatched_right)}  # fmt: skip
+        if cmp.same:
+            out.append(passed("PP-08", cmp.explain(), ev8))
+        else:
+            sev = Severity.HIGH if cmp.shared == 0 else None
+            why = ("no name token in common: " if cmp.shared == 0 else "") + f"{a} / {b}"
+            out.append(fail("PP-08", why, ev8, boxes_of(pi, p, "full_name", "surname", "given_names")
+                            + boxes_of(ki, k, "full_name"), severity=sev))  # fmt: skip
+    # PP-09: place of birth.
+    pa, pb = p.value("birth_place"), k.value("birth_place")
+    if not pa or not pb:
+        out.append(skipped("PP-09", "birthplace not read on both documents"))
+    else:
+        score = fuzz.token_set_ratio(_place(pa), _place(pb))
+        ev9: JsonDict = {"passport": pa, "ktp": pb, "score": round(score, 1)}
+        if score >= inp.thresholds.region_min_score:
+            out.append(passed("PP-09", f"{pa} ~ {pb}", ev9))
+        else:
+            same_regency = _same_regency(inp, pa, pb)
+            sev = Severity.LOW if same_regency else None
+            why = f"{pa} / {pb}" + (" (same regency)" if same_regency else "")
+            out.append(
+                fail(
+                    "PP-09",
+                    why,
+                    ev9,
+                    boxes_of(pi, p, "birth_place") + boxes_of(ki, k, "birth_place"),
+                    severity=sev,
+                )
+            )
+    # PP-10: issuing office near the KTP province.
+    out.append(_office_rule(inp, pi, p, ki, k))
+    # PP-11: passport just after the KTP/KK.
+    if parse_date(p.value("issue_date")) is None or not any(
+        parse_date(d.value("issue_date"))
+        for _, d in inp.of_kind(DocumentKind.IDN_KTP, DocumentKind.IDN_KK)
+    ):
+        out.append(skipped("PP-11", "issue dates not read"))
+    else:
+        fresh, why = passport_fresh(inp)
+        ev11: JsonDict = {"days": inp.thresholds.just_in_time_days}
+        out.append(fail("PP-11", why, ev11, boxes_of(pi, p, "issue_date") + boxes_of(ki, k, "issue_date"))
+                   if fresh else passed("PP-11", "passport not issued just after the KTP/KK", ev11))  # fmt: skip
+    return out
+
+
+def _place(text: str) -> str:
+    t = re.sub(r"[^A-Z ]", " ", text.upper())
+    t = re.sub(r"\b(KABUPATEN|KAB|KOTA)\b", " ", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def _same_regency(inp: RuleInput, a: str, b: str) -> bool:
+    regions = inp.regions
+    if regions is None:
+        return False
+
+    def regencies(name: str) -> set[str]:
+        codes = {
+            r.code[:4] for level in ("regency", "district") for r, _ in regions.find(name, level)
+        }
+        return codes
+
+    return bool(regencies(a) & regencies(b))
+
+
+def _office_rule(inp: RuleInput, pi: int, p: Document, ki: int, k: Document) -> Finding:
+    office = (p.value("issuing_office") or "").upper()
+    parts = ktp_nik(k)
+    province = parts.province if parts else None
+    if not office or province is None:
+        return skipped("PP-10", "issuing office or KTP NIK not read")
+    office_core = re.sub(r"\b(KANTOR|IMIGRASI|KELAS|TPI|I{1,3}|KANIM)\b", " ", office)
+    office_core = re.sub(r"\s+", " ", office_core).strip()
+    office_prov: str | None = None
+    for name, regency in NTT_OFFICES.items():
+        if name in office_core:
+            office_prov = regency[:2]
+    if office_prov is None and inp.regions is not None:
+        found = inp.regions.find(office_core, "regency", None, 85.0)
+        found += inp.regions.find("KOTA " + office_core, "regency", None, 85.0)
+        if found:
+            office_prov = found[0][0].code[:2]
+    ev: JsonDict = {"office": office, "office_province": office_prov, "ktp_province": province}
+    if office_prov is None:
+        return skipped("PP-10", f"office {office!r} not located (no region list or unknown)", ev)
+    if office_prov == province:
+        return passed("PP-10", "issued in the KTP province", ev)
+    young = False
+    birth = best_birth(p, inp.context.screening_date)
+    if birth is not None:
+        young = age_on(birth, inp.context.screening_date) < inp.thresholds.pp10_young_age
+    fresh, _ = ktp_fresh(inp)
+    sev = Severity.MEDIUM if (fresh or young) else None
+    why = f"issued at {office} (province {office_prov}), KTP province {province}"
+    if sev:
+        why += " with " + (
+            "fresh KTP/KK" if fresh else f"holder under {inp.thresholds.pp10_young_age}"
+        )
+    return fail("PP-10", why, ev, boxes_of(pi, p, "issuing_office"), severity=sev)
