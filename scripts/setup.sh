@@ -9,6 +9,7 @@ APT_PACKAGES=(
   fonts-ocr-b                                          # OCR-B, the MRZ font (specimens, training)
   fonts-dejavu-core fonts-liberation2                  # fonts for the specimen generator
   libgl1 libglib2.0-0                                  # OpenCV runtime libraries
+  chromium chromium-driver                             # headless browser test of the officer page
 )
 
 missing=()
