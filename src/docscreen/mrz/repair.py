@@ -365,6 +365,9 @@ def _repair_codes(fmt: MrzFormat, grid: list[list[_Cell]]) -> None:
         cells = grid[f.line][f.start : f.end]
         current = "".join(c.value for c in cells)
         if countries.is_known(current):
+            for cell in cells:
+                if cell.value != cell.read:
+                    cell.reason = "country_code"
             continue
         options = [[a for a, _ in c.alts] if c.alts else [c.read] for c in cells]
         found = {
@@ -536,6 +539,10 @@ def repair_lines(
             cands.append([line_cands[j] if j < len(line_cands) else None for j in col_maps[i]])
 
     per_line = [_length_options(line, fmt.line_length) for line in norm]
+    # Spread the bound on compared combinations over the lines that need re-padding.
+    wrong = sum(len(options) > 1 for options in per_line)
+    keep = max(2, int(MAX_LENGTH_OPTIONS ** (1 / wrong))) if wrong else 1
+    per_line = [options[:keep] for options in per_line]
     best: tuple[tuple[int, float, float, float], _Outcome, list[Repair]] | None = None
     combos = itertools.islice(itertools.product(*per_line), MAX_LENGTH_OPTIONS)
     for combo in combos:
