@@ -1,0 +1,361 @@
+"""Name-matching quality: recall of listed persons at fixed false-alert rates, and pair F1.
+
+Run: .venv/bin/python benchmarks/names_quality.py [--data ../shared/data] [--fa-people 5000]
+     [--fa-records 100000]
+
+1. queries.jsonl against watchlist.jsonl (../shared/data/names): leave-one-out alias queries of
+   listed persons (the alias is excluded from its record) and synthetic non-listed persons for the
+   false-alert rate.  Query id = "q<line number>"; a query is in the TEST half when the first byte
+   of sha256(id) is odd, else in the CALIBRATION half.  Thresholds are chosen on the calibration
+   half only (highest recall with false alerts <= the target) and reported on the test half.
+   A listed query counts as found when its record (or an ``also_ok`` record) alerts.  The baseline
+   is rapidfuzz token_sort_ratio (max over the record's names, brute force, name only).
+2. False alerts of synthetic Indonesian travellers (Faker id_ID, single names, titles, old
+   spellings) against synthetic Indonesian case records, at the calibrated name+dob+nationality
+   threshold and at the shipped default.
+3. pairs.jsonl: precision/recall/F1 per ``kind`` at a name threshold chosen on the calibration half
+   of the pairs (same hash rule on "p<line number>"); generated Indonesian variant pairs: F1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _synthetic_people import PeopleFactory, variant_pairs
+
+from docscreen import settings
+from docscreen.cases.index import CandidateIndex
+from docscreen.cases.match import MatchConfig, Matcher, MatchQuery
+from docscreen.cases.records import CaseRecord
+from docscreen.names.normalise import normalise_name
+from docscreen.names.score import compare_names
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def is_test(qid: str) -> bool:
+    return hashlib.sha256(qid.encode()).digest()[0] % 2 == 1
+
+
+def load_watchlist(path: Path) -> list[CaseRecord]:
+    out = []
+    for line in path.open(encoding="utf-8"):
+        x = json.loads(line)
+        sex = {"male": "M", "female": "F"}.get(x.get("gender") or "")
+        out.append(
+            CaseRecord(
+                case_id=x["id"],
+                role="suspect",
+                name=x["name"],
+                aliases=tuple(a["name"] for a in x["aliases"]),
+                birth_date=";".join(x["dob"]) or None,
+                sex=sex,
+                nationality=tuple(n.upper() for n in x["nationality"]),
+            )
+        )
+    return out
+
+
+def pick_threshold(pos: np.ndarray, neg: np.ndarray, fa: float) -> float:
+    """Lowest threshold whose false-alert rate on the negatives is <= fa."""
+    cands = np.unique(np.concatenate([pos, neg, [1.0001]]))
+    best = 1.0001
+    for t in cands[::-1]:
+        if (neg >= t).mean() <= fa:
+            best = float(t)
+        else:
+            break
+    return best
+
+
+def evaluate(pos: np.ndarray, neg: np.ndarray, t: float) -> tuple[float, float]:
+    return float((pos >= t).mean()), float((neg >= t).mean())
+
+
+def best_alert_scores(
+    matcher: Matcher, queries: list[dict], index: CandidateIndex, use_context: bool
+) -> np.ndarray:
+    """Per query: for listed ones the best alert-eligible score of a correct record, for
+    non-listed ones the best alert-eligible score of any record (0 when none)."""
+    entry_by_name: dict[tuple[str, str], int] = {}
+    for r, cid in enumerate(index.case_ids):
+        for e in index.entries_of(r):
+            entry_by_name.setdefault((cid, index.entry_names[e]), e)
+    # A very low threshold makes "alert" mean "eligible" (the single-name rule still applies).
+    low = Matcher(index, replace(matcher.config, threshold=0.0, report_threshold=0.3))
+    out = []
+    for q in queries:
+        exclude: frozenset[int] = frozenset()
+        if q.get("leave_out_alias"):
+            e = entry_by_name.get((q["expected"], q["query"]))
+            if e is not None:
+                exclude = frozenset({e})
+        mq = MatchQuery(
+            name=q["query"],
+            dob=";".join(q["dob"]) or None if use_context else None,
+            nationality=tuple(n.upper() for n in q["nationality"]) if use_context else (),
+        )
+        ok = {q["expected"], *q.get("also_ok", [])} if q["expected"] else None
+        best = 0.0
+        for m in low.match(mq, exclude):
+            if not m.alert:
+                continue
+            if ok is None or m.case_id in ok:
+                best = max(best, m.score)
+        out.append(best)
+    return np.array(out)
+
+
+def baseline_scores(records: list[CaseRecord], queries: list[dict]) -> np.ndarray:
+    names: list[str] = []
+    owner: list[str] = []
+    for r in records:
+        for n in r.names:
+            names.append(n)
+            owner.append(r.case_id)
+    owner_arr = np.array(owner)
+    m = process.cdist(
+        [q["query"] for q in queries],
+        names,
+        scorer=fuzz.token_sort_ratio,
+        processor=lambda s: s.lower().replace(",", " ").replace("-", " "),
+        workers=2,
+        dtype=np.uint8,
+    )
+    out = []
+    for i, q in enumerate(queries):
+        row = m[i].astype(float) / 100.0
+        if q["expected"]:
+            ok = [q["expected"], *q.get("also_ok", [])]
+            if q.get("leave_out_alias"):
+                for j in np.where(owner_arr == q["expected"])[0]:
+                    if names[j] == q["query"]:
+                        row[j] = 0.0
+                        break
+            mask = np.isin(owner_arr, ok)
+            out.append(row[mask].max() if mask.any() else 0.0)
+        else:
+            out.append(row.max())
+    return np.array(out)
+
+
+def section_queries(data: Path) -> dict[str, float]:
+    records = load_watchlist(data / "names" / "watchlist.jsonl")
+    queries = []
+    for i, line in enumerate((data / "names" / "queries.jsonl").open(encoding="utf-8")):
+        q = json.loads(line)
+        q["id"] = f"q{i}"
+        queries.append(q)
+    t0 = time.perf_counter()
+    index = CandidateIndex.build(records)
+    print(
+        f"watchlist: {len(records)} records, {index.n_entries} names, "
+        f"index built in {time.perf_counter() - t0:.1f} s"
+    )
+    matcher = Matcher(index, MatchConfig())
+    test = np.array([is_test(q["id"]) for q in queries])
+    listed = np.array([q["expected"] is not None for q in queries])
+    n_test_pos = int((test & listed).sum())
+    n_test_neg = int((test & ~listed).sum())
+    print(f"queries: {len(queries)} (test half: {n_test_pos} listed, {n_test_neg} non-listed)")
+    results: dict[str, float] = {}
+    rows = []
+    t0 = time.perf_counter()
+    scores = {
+        "token_sort_ratio (baseline), name only": baseline_scores(records, queries),
+        "docscreen, name only": best_alert_scores(matcher, queries, index, use_context=False),
+        "docscreen, name + dob + nationality": best_alert_scores(
+            matcher, queries, index, use_context=True
+        ),
+    }
+    secs = time.perf_counter() - t0
+    for label, s in scores.items():
+        row = [label]
+        for fa in (0.01, 0.001):
+            t = pick_threshold(s[~test & listed], s[~test & ~listed], fa)
+            rec, far = evaluate(s[test & listed], s[test & ~listed], t)
+            row += [f"{t:.3f}", f"{rec:.3f}", f"{far:.4f}"]
+            results[f"{label}@{fa}"] = t
+            results[f"{label}@{fa}:recall"] = rec
+        rows.append(row)
+    print(f"(scored 3 x {len(queries)} queries in {secs:.1f} s)")
+    hdr = ["method", "thr@1%", "recall@1%", "FA@1%", "thr@0.1%", "recall@0.1%", "FA@0.1%"]
+    print_table(hdr, rows)
+    return results
+
+
+def section_false_alerts(threshold: float, n_people: int, n_records: int) -> None:
+    f = PeopleFactory(20261129)
+    t0 = time.perf_counter()
+    records = [r for r, _ in f.records(n_records)]
+    index = CandidateIndex.build(records)
+    print(
+        f"\nsynthetic Indonesian case records: {n_records} (index {time.perf_counter() - t0:.0f} s)"
+    )
+    g = PeopleFactory(77)
+    travellers = []
+    for _ in range(n_people):
+        p = g.person()
+        travellers.append((g.decorate(p), p))
+    rows = []
+    default = settings.MATCH_THRESHOLD.get()
+    for label, t in (("calibrated (name+dob+nat @1%)", threshold), ("shipped default", default)):
+        m = Matcher(index, MatchConfig(threshold=t))
+        alerts = 0
+        single_alerts = 0
+        t1 = time.perf_counter()
+        for name, p in travellers:
+            ms = m.match(
+                MatchQuery(name=name, dob=p.dob.isoformat(), sex=p.sex, nationality=("IDN",))
+            )
+            hit = [x for x in ms if x.alert]
+            if hit:
+                alerts += 1
+                if any(x.features["single_name"] for x in hit):
+                    single_alerts += 1
+        secs = time.perf_counter() - t1
+        rows.append(
+            [
+                label,
+                f"{t:.3f}",
+                str(n_people),
+                str(alerts),
+                f"{alerts / n_people:.4f}",
+                str(single_alerts),
+                f"{1000 * secs / n_people:.1f}",
+            ]
+        )
+    print_table(
+        [
+            "threshold",
+            "value",
+            "travellers",
+            "alerted",
+            "FA rate",
+            "single-name alerts",
+            "ms/query",
+        ],
+        rows,
+    )
+
+
+def section_pairs(data: Path) -> None:
+    pairs = [json.loads(x) for x in (data / "names" / "pairs.jsonl").open(encoding="utf-8")]
+    s = np.array(
+        [compare_names(normalise_name(p["a"]), normalise_name(p["b"])).score for p in pairs]
+    )
+    y = np.array([bool(p["match"]) for p in pairs])
+    test = np.array([is_test(f"p{i}") for i in range(len(pairs))])
+    t = best_f1_threshold(s[~test], y[~test])
+    print(
+        f"\npairs.jsonl: {len(pairs)} pairs; name threshold {t:.3f} (best F1 on calibration half)"
+    )
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(pairs):
+        if test[i]:
+            by_kind[p["kind"]].append(i)
+    rows = []
+    for kind, idx in sorted(by_kind.items(), key=lambda kv: -len(kv[1])):
+        if len(idx) < 10:
+            continue
+        ii = np.array(idx)
+        rows.append([kind, str(len(ii)), str(int(y[ii].sum())), *prf(s[ii] >= t, y[ii])])
+    other = [i for k, v in by_kind.items() if len(v) < 10 for i in v]
+    if other:
+        ii = np.array(other)
+        rows.append(["(small kinds)", str(len(ii)), str(int(y[ii].sum())), *prf(s[ii] >= t, y[ii])])
+    rows.append(
+        [
+            "ALL (test half)",
+            str(int(test.sum())),
+            str(int(y[test].sum())),
+            *prf(s[test] >= t, y[test]),
+        ]
+    )
+    print_table(["kind", "n", "true", "precision", "recall", "F1", "accuracy"], rows)
+
+    gen = list(variant_pairs(5, 3000))
+    gs = np.array([compare_names(normalise_name(a), normalise_name(b)).score for a, b, _, _ in gen])
+    gy = np.array([m for _, _, m, _ in gen])
+    gtest = np.array([is_test(f"g{i}") for i in range(len(gen))])
+    gt = best_f1_threshold(gs[~gtest], gy[~gtest])
+    print(
+        f"\ngenerated Indonesian variant pairs: {len(gen)}; threshold {gt:.3f} (calibration half)"
+    )
+    rows = []
+    kinds = sorted({k for _, _, _, k in gen})
+    for kind in kinds:
+        ii = np.array([i for i, g in enumerate(gen) if g[3] == kind and gtest[i]])
+        rows.append([kind, str(len(ii)), *prf(gs[ii] >= gt, gy[ii])])
+    rows.append(["ALL (test half)", str(int(gtest.sum())), *prf(gs[gtest] >= gt, gy[gtest])])
+    print_table(["rule", "n", "precision", "recall", "F1", "accuracy"], rows)
+
+
+def best_f1_threshold(s: np.ndarray, y: np.ndarray) -> float:
+    best_t, best_f = 0.5, -1.0
+    for t in np.arange(0.40, 1.0, 0.005):
+        f = f1(s >= t, y)
+        if f > best_f:
+            best_t, best_f = float(t), f
+    return best_t
+
+
+def f1(pred: np.ndarray, y: np.ndarray) -> float:
+    tp = int((pred & y).sum())
+    fp = int((pred & ~y).sum())
+    fn = int((~pred & y).sum())
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def prf(pred: np.ndarray, y: np.ndarray) -> list[str]:
+    tp = int((pred & y).sum())
+    fp = int((pred & ~y).sum())
+    fn = int((~pred & y).sum())
+    p = f"{tp / (tp + fp):.3f}" if tp + fp else "-"
+    r = f"{tp / (tp + fn):.3f}" if tp + fn else "-"
+    f = f"{f1(pred, y):.3f}" if y.any() else "-"
+    return [p, r, f, f"{(pred == y).mean():.3f}"]
+
+
+def print_table(header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)]
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)))
+    print("-|-".join("-" * w for w in widths))
+    for r in rows:
+        print(" | ".join(str(x).ljust(w) for x, w in zip(r, widths, strict=False)))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    ap.add_argument("--fa-people", type=int, default=5000)
+    ap.add_argument("--fa-records", type=int, default=100_000)
+    ap.add_argument("--skip", default="", help="comma list of sections to skip: queries,fa,pairs")
+    args = ap.parse_args()
+    skip = set(args.skip.split(","))
+    print(f"names_quality  {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    thr = settings.MATCH_THRESHOLD.get()
+    if "queries" not in skip:
+        res = section_queries(args.data)
+        thr = res["docscreen, name + dob + nationality@0.01"]
+    if "fa" not in skip:
+        section_false_alerts(thr, args.fa_people, args.fa_records)
+    if "pairs" not in skip:
+        section_pairs(args.data)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,265 @@
+"""Normalise a person's name for matching: strip titles and degrees, expand abbreviations, mark the
+father's-name tail after bin/binti, join Portuguese particles, and give every name part a spelling
+key in which old and new Indonesian spellings (Soekarno/Sukarno, Djoko/Joko, Tjahjono/Cahyono) and
+common transliteration variants (ph/f, c/k, z/s, doubled letters) coincide.
+
+Every change is recorded (``NormalisedName.rules`` and ``NameToken.rules``) so a match can say which
+rule made two names agree.  Pure functions: no I/O beyond the packaged rule tables.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from docscreen.names.rules import NameRules, is_degree, load_rules
+
+# Token roles.  "low" parts (Umbu, Wayan, Andi...) count little; "patronymic" parts (after bin or
+# binti) count only when both names have them, because one document may leave them out.
+NAME = "name"
+LOW = "low"
+PATRONYMIC = "patronymic"
+INITIAL = "initial"
+
+LOW_WEIGHT = 0.3
+# Very common given names carry little evidence on their own (Muhammad is ~3% of tokens in
+# Jakarta voter names); their weight is lowered even without an index-wide frequency table.
+COMMON_TOKENS = frozenset({"MUHAMMAD", "ABDUL", "AHMAD", "NUR", "SITI", "ABU", "ABD"})
+COMMON_WEIGHT = 0.5
+
+# Arabic articles joined to the following word (AL-ZAWAHIRI / AL ZAWAHIRI / ALZAWAHIRI).
+_ARTICLES = frozenset({"AL", "EL", "UL", "AR", "AS", "AD", "AN", "AZ", "ASH", "VAN", "VON", "DER"})
+_SPLIT = re.compile(r"[^A-Z0-9.]+")
+_APOSTROPHES = re.compile(r"[’'`ʼʻ]")
+
+
+@dataclass(frozen=True)
+class NameToken:
+    text: str  # upper-case ASCII as written, after abbreviation expansion and variant mapping
+    key: str  # spelling key: old spelling modernised and transliteration variants folded
+    role: str = NAME
+    weight: float = 1.0
+    rules: tuple[str, ...] = ()  # spelling rules that turned text into key
+
+    @property
+    def is_initial(self) -> bool:
+        return self.role == INITIAL
+
+
+@dataclass(frozen=True)
+class NormalisedName:
+    raw: str
+    tokens: tuple[NameToken, ...]
+    rules: tuple[str, ...] = ()  # name-level rules: titles stripped, abbreviations, particles...
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(t.key for t in self.tokens)
+
+    @property
+    def key_string(self) -> str:
+        """Sorted spelling keys joined by spaces: the form blocking and brute force compare."""
+        return " ".join(sorted(t.key for t in self.tokens if t.role != INITIAL))
+
+    @property
+    def significant(self) -> tuple[NameToken, ...]:
+        """Full-weight name parts (not titles, markers, initials or the father's-name tail)."""
+        return tuple(t for t in self.tokens if t.role == NAME)
+
+    @property
+    def is_single(self) -> bool:
+        return len(self.significant) <= 1
+
+
+def _ascii(text: str) -> str:
+    text = _APOSTROPHES.sub("", text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _replace_once(word: str, table: tuple[tuple[str, str], ...]) -> tuple[str, list[str]]:
+    """One left-to-right pass of longest-match replacements (so TJ->C is not re-read as CH)."""
+    out: list[str] = []
+    fired: list[str] = []
+    i = 0
+    while i < len(word):
+        for src, dst in table:
+            if src and word.startswith(src, i):
+                out.append(dst)
+                fired.append(f"{src.lower()}->{dst.lower()}")
+                i += len(src)
+                break
+        else:
+            out.append(word[i])
+            i += 1
+    return "".join(out), fired
+
+
+def modernise(word: str) -> tuple[str, list[str]]:
+    """Old Indonesian spelling to EYD (OE->U, DJ->J, TJ->C, NJ->NY, SJ->SY, CH->KH)."""
+    return _replace_once(word.upper(), load_rules().orthography)
+
+
+@lru_cache(maxsize=200_000)
+def spelling_key(word: str) -> tuple[str, tuple[str, ...]]:
+    """The comparison key of one name part and the rules that produced it."""
+    rules = load_rules()
+    canonical = rules.given.get(word)
+    fired: list[str] = []
+    if canonical is not None and canonical != word:
+        fired.append(f"variant:{word}->{canonical}")
+        word = canonical
+    modern, ortho = modernise(word)
+    fired.extend(ortho)
+    folds = tuple((s, d) for s, d in rules.folds if s not in ("J", "Y", "DOUBLE"))
+    table = tuple(sorted(folds, key=lambda p: -len(p[0])))
+    folded = modern
+    # Folding can create a new pair (TJHIOENG -> CHIUNG -> KHIUNG): repeat until stable.
+    for _ in range(3):
+        refolded, fold_fired = _replace_once(folded, table)
+        fired.extend(fold_fired)
+        if refolded == folded:
+            break
+        folded = refolded
+    # j/y: old j is new y (Janti/Yanti) but new j stays j (Joko), so both fold to one letter; a
+    # y after the first letter is a vowel (Rizky/Rizki) and folds to i.  Initial Y stays (Yanti).
+    chars = list(folded)
+    for i, c in enumerate(chars):
+        if c in "JY":
+            new = "Y" if i == 0 else "I"
+            if new != c:
+                fired.append(f"{c.lower()}->{new.lower()}")
+            chars[i] = new
+    collapsed: list[str] = []
+    for c in chars:
+        if collapsed and collapsed[-1] == c:
+            if "double" not in fired:
+                fired.append("double")
+            continue
+        collapsed.append(c)
+    return "".join(collapsed), tuple(dict.fromkeys(fired))
+
+
+def _strip_prefix_titles(
+    words: list[str], rules: NameRules, fired: list[str]
+) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """Remove/mark leading titles; returns the remaining words and kept (word, role, expand)."""
+    kept: list[tuple[str, str, str]] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(rules.max_prefix_words, len(words) - i), 0, -1):
+            seq = tuple(w.upper() for w in words[i : i + n])
+            title = rules.prefix_titles.get(seq)
+            if title is None:
+                continue
+            # Never strip the last word: "Made" or "Andi" alone is someone's name.
+            if i + n >= len(words) and title.action != "expand":
+                title = None
+                break
+            if title.action == "strip":
+                fired.append(f"title:{title.text}")
+            elif title.action == "low":
+                fired.append(f"low_weight:{title.text}")
+                kept.extend((w, LOW, "") for w in words[i : i + n])
+            elif title.action == "expand":
+                fired.append(f"abbreviation:{title.text}->{title.expands_to}")
+                kept.append((words[i], NAME, title.expands_to))
+            i += n
+            break
+        else:
+            break
+        if title is None:
+            break
+    return words[i:], kept
+
+
+def _strip_suffix_titles(words: list[str], rules: NameRules, fired: list[str]) -> list[str]:
+    while len(words) > 1:
+        last = words[-1]
+        title = rules.suffix_titles.get(last.upper())
+        if title is not None:
+            fired.append(f"title:{title.text}")
+        elif is_degree(last):
+            fired.append(f"degree:{last}")
+        else:
+            break
+        words = words[:-1]
+    return words
+
+
+@lru_cache(maxsize=100_000)
+def normalise_name(raw: str) -> NormalisedName:
+    """Normalise one name as printed (KTP, passport VIZ or MRZ, case record, alias)."""
+    rules = load_rules()
+    fired: list[str] = []
+    text = _ascii(raw).replace("<", " ").strip()
+    # "SURNAME, Given" (lists, some records) vs "Name, S.Pd., M.Pd." (degrees after a comma).
+    if "," in text:
+        head, _, tail = text.partition(",")
+        tail_words = [w for w in re.split(r"[\s,]+", tail) if w]
+        if tail_words and all(is_degree(w) or w.upper() in rules.suffix_titles for w in tail_words):
+            fired.extend(f"degree:{w}" for w in tail_words)
+            text = head
+        else:
+            text = f"{tail.replace(',', ' ')} {head}"
+            fired.append("comma_reorder")
+    words = [w for w in re.split(r"[\s,;/]+", text.replace("-", " ")) if w]
+    words = _strip_suffix_titles(words, rules, fired)
+    words, kept = _strip_prefix_titles(words, rules, fired)
+
+    parts: list[tuple[str, str]] = []  # (upper text, role)
+    for word, role, expand in kept:
+        if expand:
+            parts.append((expand, role))
+        else:
+            parts.extend((p, role) for p in _SPLIT.split(word.upper().replace(".", " ")) if p)
+    patronymic = False
+    for word in words:
+        if parts and word.upper() in rules.connectors:
+            patronymic = True
+            fired.append(f"patronymic:{word.lower()}")
+            continue
+        role = PATRONYMIC if patronymic else NAME
+        parts.extend((p, role) for p in _SPLIT.split(word.upper().replace(".", " ")) if p)
+
+    # Join particles to the family name they belong to (Da Costa / Dacosta, Al Zawahiri).
+    joined: list[tuple[str, str]] = []
+    i = 0
+    while i < len(parts):
+        text_i, role_i = parts[i]
+        if (text_i in rules.particles or text_i in _ARTICLES) and i + 1 < len(parts):
+            j = i
+            acc = ""
+            while j < len(parts) - 1 and (
+                parts[j][0] in rules.particles or parts[j][0] in _ARTICLES
+            ):
+                acc += parts[j][0]
+                j += 1
+            acc += parts[j][0]
+            fired.append(f"particle:{' '.join(p for p, _ in parts[i : j + 1])}")
+            joined.append((acc, parts[j][1]))
+            i = j + 1
+            continue
+        joined.append((text_i, role_i))
+        i += 1
+
+    tokens: list[NameToken] = []
+    for text_i, role_i in joined:
+        role = role_i
+        if len(text_i) == 1 and text_i.isalpha() and role == NAME:
+            role = INITIAL
+        key, key_rules = spelling_key(text_i)
+        weight = 1.0
+        if role == LOW:
+            weight = LOW_WEIGHT
+        elif role == INITIAL:
+            weight = 0.5
+        elif key in _COMMON_KEYS:
+            weight = COMMON_WEIGHT
+        tokens.append(NameToken(text_i, key, role, weight, key_rules))
+    return NormalisedName(raw, tuple(tokens), tuple(dict.fromkeys(fired)))
+
+
+_COMMON_KEYS = frozenset(spelling_key(t)[0] for t in COMMON_TOKENS)
