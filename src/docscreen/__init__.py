@@ -17,6 +17,7 @@ from docscreen.models import (
     Severity,
     Status,
 )
+from docscreen.screening import screen
 
 __version__ = "0.1.0"
 
@@ -34,4 +35,5 @@ __all__ = [
     "Severity",
     "Status",
     "__version__",
+    "screen",
 ]

@@ -261,16 +261,23 @@ def record_rules(inp: RuleInput) -> list[Finding]:
     y = youngest(inp)
     close = []
     for m in rec.matches:
-        rdob = (
-            parse_date(str(m.features.get("record_birth_date") or m.features.get("dob") or ""))
-            if m.features
-            else None
+        if not m.alert:
+            continue
+        feats = m.features or {}
+        dob_feat = feats.get("birth_date") if isinstance(feats.get("birth_date"), dict) else {}
+        region_feat = feats.get("region") if isinstance(feats.get("region"), dict) else {}
+        rdob = _year_of(
+            str((dob_feat or {}).get("candidate") or feats.get("record_birth_date") or "")
         )
-        if y is not None and rdob is not None:
-            if abs(y.date.year - rdob.year) <= inp.thresholds.record_max_dob_diff_years:
-                close.append(m)
-        elif m.alert:
-            close.append(m)
+        if (
+            y is not None
+            and rdob is not None
+            and abs(y.date.year - rdob) > inp.thresholds.record_max_dob_diff_years
+        ):
+            continue
+        if (region_feat or {}).get("agreement") == "differ":
+            continue
+        close.append(m)
     ev2: JsonDict = {"matches": [m.to_dict() for m in rec.matches[:5]]}
     if close:
         out.append(
@@ -326,3 +333,13 @@ def physical_security(inp: RuleInput) -> list[Finding]:
         if score < 0.5
         else passed("ID-04", "security features present", ev)
     ]
+
+
+def _year_of(text: str) -> int | None:
+    d = parse_date(text)
+    if d is not None:
+        return d.year
+    for token in text.replace(";", " ").replace("/", " ").split():
+        if token[:4].isdigit() and 1900 <= int(token[:4]) <= 2100:
+            return int(token[:4])
+    return None

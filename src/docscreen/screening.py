@@ -1,0 +1,122 @@
+"""Screening: one traveller's documents -> findings -> a risk level an officer can act on.
+
+``screen`` accepts images (paths, bytes, decoded images), JSON documents (``*.json`` in the
+``Document.to_dict`` shape or generator truth) or ``Document`` objects, so the rules can be used
+without the image readers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from docscreen.checks.context import RuleInput
+from docscreen.checks.docio import document_from_dict
+from docscreen.checks.engine import run_rules
+from docscreen.checks.policy import RANK, Policy, decide, load_policy
+from docscreen.checks.records import case_evidence
+from docscreen.errors import ConfigurationError, InputError
+from docscreen.indonesia.regions import RegionTable, load_regions
+from docscreen.models import Document, Finding, ScreeningContext, ScreeningReport, Status
+
+_STATUS_ORDER = {Status.FAIL: 0, Status.PASS: 1, Status.NOT_PERFORMED: 2}
+
+
+class _Configured:
+    """Sentinel: use the operator's configuration (environment)."""
+
+
+CONFIGURED = _Configured()
+
+
+def load_json_documents(path: Path) -> list[Document]:
+    """Documents from a JSON file: one object, a list, or JSON lines."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    try:
+        data: Any = json.loads(text)
+        items = data if isinstance(data, list) else [data]
+    except json.JSONDecodeError:
+        try:
+            items = [json.loads(line) for line in text.splitlines() if line.strip()]
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}: not JSON ({exc.msg})") from exc
+    docs = []
+    for item in items:
+        try:
+            docs.append(document_from_dict(item))
+        except InputError as exc:
+            raise InputError(f"{path}: {exc}") from exc
+        except (TypeError, ValueError, KeyError) as exc:
+            raise InputError(f"{path}: not a document ({exc})") from exc
+    return docs
+
+
+def read_inputs(inputs: Iterable[Any]) -> list[Document]:
+    """Documents from images, JSON files or Documents (images through the document reader)."""
+    out: list[Document] = []
+    for item in inputs:
+        if isinstance(item, Document):
+            out.append(item)
+        elif isinstance(item, str | Path) and str(item).lower().endswith((".json", ".jsonl")):
+            out += load_json_documents(Path(item))
+        else:
+            try:
+                from docscreen.documents.read import read_document
+            except ImportError as exc:  # pragma: no cover - the reader ships with the package
+                raise ConfigurationError("the document reader is not available") from exc
+            out.append(read_document(item))
+    return out
+
+
+def _store_from_env() -> str | None:
+    return os.environ.get("DOCSCREEN_DB_URL") or None
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Failures first, most severe first; then passes; then rules not performed."""
+    return sorted(findings, key=lambda f: (_STATUS_ORDER[f.status], -RANK[f.severity]))
+
+
+def screen(
+    inputs: Any,
+    context: ScreeningContext | None = None,
+    *,
+    store: Any = None,
+    policy: Policy | None = None,
+    regions: RegionTable | _Configured | None = CONFIGURED,
+) -> ScreeningReport:
+    """Screen one traveller's documents (a bundle) and return the report.
+
+    ``store``: a ``docscreen.cases`` CaseStore, a database URL, None (use ``DOCSCREEN_DB_URL`` when
+    set) or False (no case matching).  ``policy`` defaults to ``DOCSCREEN_POLICY`` or the built-in
+    policy; ``regions`` to the list at ``DOCSCREEN_REGION_CODES`` (None: no list)."""
+    start = time.perf_counter()
+    items: Sequence[Any] = inputs if isinstance(inputs, list | tuple) else [inputs]
+    context = context or ScreeningContext()
+    documents = tuple(read_inputs(items))
+    t_read = time.perf_counter()
+    policy = policy or load_policy()
+    table = load_regions() if isinstance(regions, _Configured) else regions
+    if store is None:
+        store = _store_from_env()
+    records = case_evidence(documents, store) if store else None
+    t_cases = time.perf_counter()
+    inp = RuleInput(documents, context, policy.thresholds, table, records)
+    findings = sort_findings(run_rules(inp, policy))
+    decision = decide(findings, policy)
+    end = time.perf_counter()
+    return ScreeningReport(
+        risk=decision.risk,
+        findings=tuple(findings),
+        matches=records.matches if records is not None else (),
+        documents=documents,
+        timings={"read": t_read - start, "cases": t_cases - t_read, "rules": end - t_cases},
+        seconds=end - start,
+    )
