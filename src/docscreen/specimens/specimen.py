@@ -7,15 +7,17 @@ import io
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
 from docscreen.specimens import data
-from docscreen.specimens.capture import CaptureResult, CaptureSpec, apply_capture, parse_capture
+from docscreen.specimens.capture import CaptureSpec, apply_capture, parse_capture
 from docscreen.specimens.forgery import BUNDLE_OPERATORS, OPERATORS, ForgeryResult, apply_forgery
 from docscreen.specimens.kinds import (
     DOCUMENT_KIND,
@@ -54,25 +56,51 @@ class Specimen:
 
     ``image`` is the final picture as a person would see it (BGR, EXIF orientation applied);
     ``data`` the encoded file bytes (PNG, or JPEG when the capture chain compresses; a JPEG may
-    carry an EXIF Orientation tag, in which case its stored pixels are rotated); ``clean`` the
-    page before capture and ``clean_mask`` the forgery mask before capture (both in page pixels).
+    carry an EXIF Orientation tag, in which case its stored pixels are turned), encoded on first
+    use; ``clean`` the page before capture and ``clean_mask`` the forgery mask before capture
+    (both in page pixels).
     """
 
     id: str
     image: NDArray[np.uint8]
-    data: bytes
     ext: str
     truth: dict[str, Any]
     mask: NDArray[np.uint8] | None = None
     clean: NDArray[np.uint8] | None = field(default=None, repr=False)
     clean_mask: NDArray[np.uint8] | None = field(default=None, repr=False)
+    stored: NDArray[np.uint8] | None = field(default=None, repr=False)
+    jpeg_quality: int | None = None
+    exif_orientation: int | None = None
+
+    @cached_property
+    def data(self) -> bytes:
+        pixels = self.stored if self.stored is not None else self.image
+        return encode(pixels, self.ext, self.jpeg_quality, self.exif_orientation)
 
     def mask_png(self) -> bytes | None:
         if self.mask is None:
             return None
-        buf = io.BytesIO()
-        Image.fromarray(self.mask).save(buf, format="PNG", optimize=False)
-        return buf.getvalue()
+        return encode(np.ascontiguousarray(self.mask), "png", None, None)
+
+
+def encode(
+    pixels: NDArray[np.uint8], ext: str, quality: int | None, orientation: int | None
+) -> bytes:
+    """Deterministic encoding: PNG through OpenCV (fast), JPEG through Pillow (EXIF support)."""
+    if ext == "png":
+        ok, buf = cv2.imencode(".png", pixels, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+        if not ok:  # pragma: no cover - OpenCV always encodes uint8 images
+            raise RuntimeError("PNG encoding failed")
+        return bytes(buf.tobytes())
+    img = Image.fromarray(np.ascontiguousarray(pixels[:, :, ::-1]))
+    out = io.BytesIO()
+    kwargs: dict[str, Any] = {"quality": quality or 90}
+    if orientation:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        kwargs["exif"] = exif.tobytes()
+    img.save(out, format="JPEG", **kwargs)
+    return out.getvalue()
 
 
 def _rng(seed: int, stream: str) -> random.Random:
@@ -128,21 +156,6 @@ def _field_truth(r: Rendered, values: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _encode(cap: CaptureResult, *, fmt: str) -> bytes:
-    img = Image.fromarray(np.ascontiguousarray(cap.stored[:, :, ::-1]))
-    buf = io.BytesIO()
-    if fmt == "jpg":
-        kwargs: dict[str, Any] = {"quality": cap.jpeg_quality or 90}
-        if cap.exif_orientation:
-            exif = Image.Exif()
-            exif[0x0112] = cap.exif_orientation
-            kwargs["exif"] = exif.tobytes()
-        img.save(buf, format="JPEG", **kwargs)
-    else:
-        img.save(buf, format="PNG", compress_level=6)
-    return buf.getvalue()
-
-
 def finish(
     seed: int,
     r: Rendered,
@@ -158,6 +171,7 @@ def finish(
     clean = to_bgr(r.image) if forgery is None else forgery.image
     values = dict(r.values) if forgery is None else forgery.values
     mrz_lines = r.mrz_lines if forgery is None else forgery.mrz_lines
+    mrz_fields = r.mrz_fields if forgery is None else (forgery.mrz_fields or r.mrz_fields)
     spec = parse_capture(capture)
     cap = apply_capture(clean, spec, _rng(seed, "capture"), key_box=_key_box(r))
     fields = _field_truth(r, values)
@@ -206,7 +220,7 @@ def finish(
         "fields": fields,
         "mrz_format": r.mrz_format,
         "mrz_lines": list(mrz_lines) if mrz_lines else None,
-        "mrz_fields": dict(r.mrz_fields) if r.mrz_fields else None,
+        "mrz_fields": dict(mrz_fields) if mrz_fields else None,
         "mrz_box": mrz_box,
         "mrz_line_boxes": mrz_line_boxes or None,
         "portrait_box": list(cap.map_box(r.portrait_box)) if r.portrait_box else None,
@@ -223,12 +237,14 @@ def finish(
     return Specimen(
         id=kind_id,
         image=cap.image,
-        data=_encode(cap, fmt=ext),
         ext=ext,
         truth=truth,
         mask=mask_final,
         clean=clean,
         clean_mask=None if forgery is None else forgery.mask,
+        stored=cap.stored,
+        jpeg_quality=cap.jpeg_quality,
+        exif_orientation=cap.exif_orientation,
     )
 
 
