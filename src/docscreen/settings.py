@@ -88,6 +88,10 @@ REGION_CODES = PathSetting(
     "Kemendagri code list, CSV code,name,level; history/re-coding tables beside it are read too.",
 )
 POLICY = PathSetting("DOCSCREEN_POLICY", "Policy file (JSON) overriding risk thresholds.")
+NAMES_DIR = PathSetting(
+    "DOCSCREEN_NAMES_DIR",
+    "Optional extra Indonesian first/last name lists for the specimen generator (Faker id_ID otherwise).",
+)
 
 MAX_FILE_BYTES = IntSetting(
     "DOCSCREEN_MAX_FILE_BYTES",

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from docscreen import settings
 from docscreen.errors import InputError
-
-# Optional extra Indonesian name lists (e.g. ../shared/data/names/indonesian_names).
-NAMES_DIR_ENV = "DOCSCREEN_NAMES_DIR"
 
 
 def _csv(text: str) -> list[str]:
@@ -42,7 +39,9 @@ def register(subparsers: Any) -> None:
         help="none | realistic | unusable | effect[:strength|=value],...",
     )
     gen.add_argument(
-        "--names-dir", type=Path, help=f"extra Indonesian name lists (default ${NAMES_DIR_ENV})"
+        "--names-dir",
+        type=Path,
+        help=f"extra Indonesian name lists (default ${settings.NAMES_DIR.env})",
     )
     gen.add_argument("--today", help="reference date YYYY-MM-DD for validity (default: today)")
     gen.set_defaults(handler=_generate)
@@ -60,9 +59,7 @@ def _generate(args: argparse.Namespace) -> int:
     forgeries = args.forgeries
     if forgeries == ["all"]:
         forgeries = [*OPERATORS, *BUNDLE_OPERATORS]
-    names_dir = args.names_dir or (
-        Path(os.environ[NAMES_DIR_ENV]) if os.environ.get(NAMES_DIR_ENV) else None
-    )
+    names_dir = args.names_dir or settings.NAMES_DIR.get()
     if names_dir is not None and not names_dir.is_dir():
         raise InputError(f"{names_dir}: --names-dir is not a folder")
     if args.count < 1:
