@@ -219,28 +219,31 @@ def _filler_context(cells: list[_Cell], start: int, end: int, *, name: bool) -> 
     ICAO data is left-aligned in its field and padded with '<', so a K/S/E/C/L with a run of
     fillers on its left and nothing but fillers (or more such letters) to the field's end is a
     misread filler.  In a name field the run on the left must be at least three long, because
-    "SMITH<<K" is a legitimate one-letter given name.
+    "SMITH<<K" is a legitimate one-letter given name, unless the recogniser itself offered '<'
+    for that letter (then one filler on the left is enough).
     """
+    values = [c.value for c in cells]
     out: list[int] = []
-    min_left = 3 if name else 2
     col = start
     while col < end:
-        if cells[col].value not in FILLER_CONFUSABLES:
+        if values[col] not in FILLER_CONFUSABLES:
             col += 1
             continue
         group_end = col
-        while group_end < end and cells[group_end].value in FILLER_CONFUSABLES:
+        while group_end < end and values[group_end] in FILLER_CONFUSABLES:
             group_end += 1
-        right_ok = all(
-            c.value in FILLER_CONFUSABLES or c.value == "<" for c in cells[group_end:end]
-        )
-        right_fillers = sum(c.value == "<" for c in cells[group_end:end])
+        right = values[group_end:end]
+        right_ok = all(v in FILLER_CONFUSABLES or v == "<" for v in right)
         left = 0
-        while col - left - 1 >= start and cells[col - left - 1].value == "<":
+        while col - left - 1 >= start and values[col - left - 1] == "<":
             left += 1
-        at_start = col == start and not name and right_fillers >= 6
+        unsure = all(any(a == "<" for a, _ in cells[c].alts) for c in range(col, group_end))
+        min_left = (1 if unsure else 3) if name else (1 if unsure else 2)
+        at_start = col == start and not name and right.count("<") >= 6
         if group_end - col <= 2 and right_ok and (left >= min_left or at_start):
             out.extend(range(col, group_end))
+            # Later letters of the same run see these as the fillers they are.
+            values[col:group_end] = ["<"] * (group_end - col)
         col = group_end
     return out
 
