@@ -192,3 +192,17 @@ def test_candidates_follow_removed_whitespace() -> None:
     line_cands.insert(5, [(" ", 0.9)])
     r = repair_lines((TD3[0], spaced), [confident(TD3[0]), line_cands])
     assert r.lines == TD3
+
+
+def test_several_stray_letters_in_one_filler_run() -> None:
+    noisy = (TD1[0], TD1[1], "ERIKSSON<<ANNA<MARIA<<<<S<<C<E")
+    assert repair_lines(noisy).lines == TD1
+
+
+def test_recogniser_doubt_lowers_the_bar_for_a_filler_in_names() -> None:
+    initial = "P<UTOSMITH<<K" + "<" * 31
+    sure = repair_lines((initial, TD3[1]), [confident(initial), confident(TD3[1])])
+    assert sure.lines[0] == initial
+    doubt = confident(initial, {12: [("K", 0.55), ("<", 0.40)]})
+    unsure = repair_lines((initial, TD3[1]), [doubt, confident(TD3[1])])
+    assert unsure.lines[0] == "P<UTOSMITH" + "<" * 34
