@@ -82,3 +82,26 @@ def cpu_screen(images: Sequence[LoadedImage], context: ScreeningContext) -> Scre
     for _ in range(rounds):
         blob = hashlib.sha256(blob).digest() + blob[:2_000_000]
     return fake_screen(images, context)
+
+
+def context_screen(images: Sequence[LoadedImage], context: ScreeningContext) -> ScreeningReport:
+    """Echoes the context it was given, so tests can see what reached the screener."""
+    report = fake_screen(images, context)
+    finding = Finding(
+        code="CONTEXT",
+        severity=Severity.INFO,
+        status=Status.PASS,
+        message=Message(id="konteks", en="context"),
+        evidence={
+            "screening_date": context.screening_date.isoformat(),
+            "purpose": context.purpose,
+            "destination": context.destination,
+            "pages": len(images),
+        },
+    )
+    return ScreeningReport(
+        risk=report.risk,
+        findings=(*report.findings, finding),
+        documents=report.documents,
+        seconds=report.seconds,
+    )

@@ -294,6 +294,9 @@ class DaskExecutor:
                 yield client
             return
         assert self._local_workers is not None
+        if log.getEffectiveLevel() > logging.INFO:
+            # distributed logs every scheduler and nanny step at INFO on stderr by default.
+            logging.getLogger("distributed").setLevel(logging.WARNING)
         with (
             distributed.LocalCluster(
                 n_workers=self._local_workers,

@@ -54,12 +54,9 @@ class RunSummary:
     skipped: int  # units already in the journal from an earlier run
     duplicates: int
     counts: dict[str, int]  # CLEAR / REVIEW / ALERT rows, ERROR rows, over the whole run
+    complete: bool = False  # every planned unit is in the journal
     alerts: list[JsonDict] = field(default_factory=list)
     seconds: float = 0.0
-
-    @property
-    def complete(self) -> bool:
-        return self.skipped + self.screened >= self.total
 
 
 def _sha256(data: bytes) -> str:
@@ -304,6 +301,7 @@ def run(
         skipped=progress.skipped if progress is not None else 0,
         duplicates=duplicates,
         counts=counts,
+        complete=progress is not None and progress.done >= len(plan),
         alerts=[_alert_brief(r) for r in alerts],
         seconds=time.monotonic() - started,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import json
 import sys
@@ -52,6 +53,11 @@ def register(subparsers: Any) -> None:
     run_p.add_argument(
         "--retry-errors", action="store_true", help="screen again the files that ended in errors"
     )
+    run_p.add_argument(
+        "--screening-date",
+        type=_date,
+        help="screen as of this date YYYY-MM-DD (default: the day the run first started)",
+    )
     run_p.add_argument("--no-progress", action="store_true", help="no progress output on stderr")
     run_p.add_argument("--json", action="store_true", help="print the summary as JSON")
     run_p.add_argument(
@@ -66,6 +72,13 @@ def register(subparsers: Any) -> None:
     status_p.add_argument("out", metavar="DIR")
     status_p.add_argument("--json", action="store_true")
     status_p.set_defaults(handler=_status)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from exc
 
 
 def _load_screener(spec: str) -> Any:
@@ -108,6 +121,7 @@ def _run(args: argparse.Namespace) -> int:
         parquet=args.parquet,
         retry_errors=args.retry_errors,
         progress=not args.no_progress,
+        screening_date=args.screening_date,
     )
     if args.screener:
         from dataclasses import replace

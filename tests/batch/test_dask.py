@@ -1,0 +1,36 @@
+"""The Dask executor gives the same rows as the process pool (small LocalCluster, threads)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from docscreen.batch import DaskExecutor, Limits, ProcessPool, RunOptions, run
+
+from .fakes import fake_screen
+from .helpers import keyed, make_folder
+
+pytest.importorskip(
+    "distributed", reason="Dask is an optional extra: pip install 'docscreen[dask]'"
+)
+
+
+def test_dask_local_cluster_matches_the_process_pool(tmp_path: Path) -> None:
+    src = make_folder(tmp_path / "src", 8, hang=True)
+    opts = RunOptions(
+        screener=fake_screen,
+        limits=Limits(timeout=1.5, max_attempts=1),
+        progress=False,
+        screening_date=dt.date(2026, 11, 29),
+    )
+    pool_out = tmp_path / "pool"
+    run(src, pool_out, ProcessPool(2), options=opts)
+    dask_out = tmp_path / "dask"
+    summary = run(src, dask_out, DaskExecutor(local_workers=2, processes=False), options=opts)
+    assert summary.complete and summary.counts["ERROR"] == 4
+    assert keyed(dask_out / "results.jsonl") == keyed(pool_out / "results.jsonl")
+    assert keyed(dask_out / "errors.jsonl") == keyed(pool_out / "errors.jsonl")
+    hang = [e for e in (dask_out / "errors.jsonl").read_text().splitlines() if "HANG" in e]
+    assert len(hang) == 1 and "timed out after 1.5 s" in hang[0]

@@ -1,0 +1,105 @@
+"""A real ``kill -9`` of a running ``docscreen batch run``, then a rerun of the same command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from docscreen.batch import InlineExecutor, Limits, RunOptions, run
+
+from .fakes import fake_screen
+from .helpers import keyed, make_folder
+
+REPO = Path(__file__).resolve().parents[2]
+DATE = "2026-11-29"
+
+
+def _cli(*args: str) -> list[str]:
+    code = "import sys; from docscreen.cli import main; sys.exit(main(sys.argv[1:]))"
+    return [sys.executable, "-c", code, *args]
+
+
+def _finished_units(journal: Path) -> int:
+    if not journal.exists():
+        return 0
+    try:
+        db = sqlite3.connect(f"file:{journal}?mode=ro", uri=True, timeout=1)
+        try:
+            return int(db.execute("SELECT COUNT(*) FROM units").fetchone()[0])
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0  # the schema may not exist yet
+
+
+def test_kill_9_at_a_random_point_then_rerun_gives_the_same_rows(tmp_path: Path) -> None:
+    src = make_folder(tmp_path / "src", 40)
+    total_units = 43
+    reference = tmp_path / "ref"
+    run(
+        src,
+        reference,
+        InlineExecutor(),
+        options=RunOptions(
+            screener=fake_screen,
+            limits=Limits(timeout=30, max_attempts=2),
+            progress=False,
+            screening_date=dt.date.fromisoformat(DATE),
+        ),
+    )
+
+    seed = random.SystemRandom().randrange(1_000_000)
+    kill_after = random.Random(seed).randint(2, total_units - 8)
+    out = tmp_path / "out"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+        "DOCSCREEN_FAKE_DELAY": "0.04",
+    }
+    command = _cli(
+        "batch",
+        "run",
+        str(src),
+        "--out",
+        str(out),
+        "--workers",
+        "2",
+        "--screening-date",
+        DATE,
+        "--screener",
+        "tests.batch.fakes:fake_screen",
+        "--no-progress",
+    )
+    proc = subprocess.Popen(
+        command, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 60
+    while _finished_units(out / "journal.sqlite3") < kill_after:
+        assert proc.poll() is None, f"finished before the kill (seed {seed}): {proc.communicate()}"
+        assert time.monotonic() < deadline, f"no progress (seed {seed})"
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+    killed_at = _finished_units(out / "journal.sqlite3")
+    assert killed_at < total_units, f"the run had finished (seed {seed})"
+
+    status = subprocess.run(
+        _cli("batch", "status", str(out)), env=env, cwd=REPO, capture_output=True, text=True
+    )
+    assert status.returncode == 0
+    assert "interrupted" in status.stdout and f"/{total_units} units" in status.stdout
+
+    rerun = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode in (0, 1), rerun.stderr
+    assert "ERROR 3" in rerun.stdout
+    assert keyed(out / "results.jsonl") == keyed(reference / "results.jsonl"), f"seed {seed}"
+    assert keyed(out / "errors.jsonl") == keyed(reference / "errors.jsonl"), f"seed {seed}"
+    assert _finished_units(out / "journal.sqlite3") == total_units
