@@ -15,6 +15,7 @@ import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -59,6 +60,7 @@ def create_app(
     screener: Screener | None = None,
     cases: CaseBackend | None = None,
     runner: Runner | None = None,
+    password_hasher: PasswordHasher | None = None,
 ) -> FastAPI:
     settings = settings or ServiceSettings.from_env()
     engine = open_db(settings.db_url)
@@ -67,7 +69,12 @@ def create_app(
     svc = Service(
         settings=settings,
         engine=engine,
-        auth=Auth(engine, settings.secret, session_hours=settings.session_hours),
+        auth=Auth(
+            engine,
+            settings.secret,
+            session_hours=settings.session_hours,
+            hasher=password_hasher,
+        ),
         audit=audit,
         retention=Retention(engine, settings.secret, settings.retain_hours, audit),
         runner=runner or _PendingRunner(),  # type: ignore[arg-type]

@@ -68,13 +68,10 @@ class NewKey:
     expires_at: float | None
 
 
-_hasher = PasswordHasher()
-
-
-def hash_password(password: str) -> str:
+def hash_password(password: str, hasher: PasswordHasher | None = None) -> str:
     if len(password) < 8:
         raise InputError("a password needs at least 8 characters")
-    return _hasher.hash(password)
+    return (hasher or PasswordHasher()).hash(password)
 
 
 def _sha256(value: str) -> str:
@@ -84,12 +81,21 @@ def _sha256(value: str) -> str:
 class Auth:
     """All credential logic for one service database."""
 
-    def __init__(self, engine: Engine, secret: bytes, *, session_hours: float = 8.0) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        secret: bytes,
+        *,
+        session_hours: float = 8.0,
+        hasher: PasswordHasher | None = None,
+    ) -> None:
         self.engine = engine
+        # argon2id with the library's defaults (RFC 9106 low-memory profile); tests pass a cheaper one.
+        self.hasher = hasher or PasswordHasher()
         self._key_secret = hmac.new(secret, b"docscreen api keys", hashlib.sha256).digest()
         self.session_seconds = session_hours * 3600.0
         # A fixed dummy hash keeps the time of "no such user" close to "wrong password".
-        self._dummy_hash = _hasher.hash(secrets.token_urlsafe(16))
+        self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
 
     # users ---------------------------------------------------------------------------------
     def create_user(self, name: str, role: Role | str, password: str | None = None) -> UserInfo:
@@ -102,7 +108,7 @@ class Auth:
             role = Role(role)
         except ValueError as exc:
             raise InputError(f"unknown role {role!r}; one of {[r.value for r in Role]}") from exc
-        pw_hash = hash_password(password) if password is not None else None
+        pw_hash = hash_password(password, self.hasher) if password is not None else None
         now = time.time()
         with self.engine.begin() as conn:
             if conn.execute(select(db.users.c.id).where(db.users.c.name == name)).first():
@@ -116,7 +122,7 @@ class Auth:
         return UserInfo(int(uid[0]), name, role, True, now)
 
     def set_password(self, name: str, password: str) -> None:
-        pw_hash = hash_password(password)
+        pw_hash = hash_password(password, self.hasher)
         with self.engine.begin() as conn:
             done = conn.execute(
                 db.users.update().where(db.users.c.name == name).values(password_hash=pw_hash)
@@ -194,7 +200,7 @@ class Auth:
             row = conn.execute(select(db.users).where(db.users.c.name == name.lower())).first()
         stored = row._mapping["password_hash"] if row is not None else None
         try:
-            _hasher.verify(stored or self._dummy_hash, password)
+            self.hasher.verify(stored or self._dummy_hash, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return None
         if row is None or stored is None or not row._mapping["active"]:

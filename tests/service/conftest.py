@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -16,6 +17,8 @@ from service.settings import ServiceSettings
 from tests.service.fakes import MemoryCases, fake_reader, fake_screener
 
 SECRET = bytes(range(32))
+# argon2id still, with small costs so that the suite stays fast (production uses the defaults).
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 PASSWORD = "correct horse battery"
 
 
@@ -70,6 +73,7 @@ def build_env(tmp_path: object, **kw: object) -> Iterator[Env]:
         screener=fake_screener,
         cases=cases,
         runner=ThreadRunner(fake_reader, settings.screen_timeout_s),
+        password_hasher=FAST_HASHER,
     )
     svc = app.state.service
     keys = {}
