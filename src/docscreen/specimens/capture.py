@@ -353,7 +353,7 @@ def apply_capture(
             else:
                 cx, cy = rng.uniform(0.2, 0.8) * out_w, rng.uniform(0.2, 0.8) * out_h
                 rx, ry = rng.uniform(0.08, 0.2) * out_w, rng.uniform(0.06, 0.15) * out_h
-                gain = 0.3 + 0.6 * s
+                gain = 0.5 + 0.9 * s
             blob = _ellipse_blob((out_h, out_w), cx, cy, rx, ry) * gain
             img = np.clip(img.astype(np.float32) + 255.0 * blob[..., None], 0, 255).astype(np.uint8)
             effects.append({"effect": st.effect, "strength": round(s, 3)})

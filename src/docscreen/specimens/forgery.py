@@ -333,7 +333,11 @@ def _photo_swap(work: _Work, rng: random.Random, today: dt.date) -> None:
         max(0, min(255, old_bg[1] + bg_shift)),
         max(0, min(255, old_bg[2] + bg_shift)),
     )
-    face = to_bgr(portrait(random.Random(rng.getrandbits(64)), (w + dw, h + dh), bg))
+    face = to_bgr(
+        portrait(
+            random.Random(rng.getrandbits(64)), (w + dw, h + dh), bg, work.values.get("sex", "")
+        )
+    )
     px, py = x + rng.randint(-4, 4) - dw // 2, y + rng.randint(-4, 4) - dh // 2
     ph, pw = face.shape[:2]
     H, W = work.page.shape[:2]

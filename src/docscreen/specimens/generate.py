@@ -73,8 +73,8 @@ def generate(
     """Generate ``count`` specimens (a bundle counts as one) into ``out_dir``.
 
     ``kinds`` cycles in order (default: every kind); ``forgeries`` lists the operators to draw from
-    (default: all genuine); each item is forged with probability ``forgery_rate`` using an
-    operator that applies to its kind.  Bundles go to sub-folders ``bundle-<seed>[-<op>]/``.
+    (default: all genuine); each item is forged with probability ``forgery_rate``, the operators
+    that apply to its kind taking turns.  Bundles go to sub-folders ``bundle-<seed>[-<op>]/``.
     Writes ``index.jsonl`` (one line per document) and returns the truth JSON paths.
     """
     if count < 1 or count > MAX_COUNT:
@@ -89,14 +89,22 @@ def generate(
     opts = options or SpecimenOptions()
     paths: list[Path] = []
     index: list[dict[str, Any]] = []
+    turns: dict[str, int] = {}
     for i in range(count):
         item_seed = seed * SEED_STRIDE + i
         kind = kind_list[i % len(kind_list)]
         pick = random.Random(f"docscreen-generate/{item_seed}")
         op: str | None = None
         if ops and pick.random() < forgery_rate:
+            # Operators take turns per kind, so every requested operator is represented.
             usable_ops = [o for o in ops if applicable(o, kind)]
-            op = pick.choice(usable_ops) if usable_ops else None
+            if usable_ops:
+                start = random.Random(f"docscreen-generate/{seed}/{kind}").randrange(
+                    len(usable_ops)
+                )
+                turn = turns.setdefault(kind, start)
+                op = usable_ops[turn % len(usable_ops)]
+                turns[kind] = turn + 1
         if kind == BUNDLE:
             docs = make_bundle(item_seed, op, spec, options=opts)
             folder = out / str(docs[0].truth["bundle"])
@@ -114,6 +122,7 @@ def generate(
                     "kind": doc.truth["kind"],
                     "bundle": doc.truth["bundle"],
                     "forgery": (doc.truth["forgery"] or {}).get("operator"),
+                    "bundle_forgery": (doc.truth.get("bundle_forgery") or {}).get("operator"),
                     "usable": doc.truth["usable"],
                 }
             )

@@ -256,7 +256,7 @@ def render_passport(rng: random.Random, d: PassportData) -> Rendered:
         max_width=600,
     )
     pbox = (50, 175, 390, 500)
-    paste_portrait(img, rng, pbox, (235, 238, 242))
+    paste_portrait(img, rng, pbox, (235, 238, 242), p.sex)
     draw.rectangle(
         (pbox[0], pbox[1], pbox[0] + pbox[2], pbox[1] + pbox[3]), outline=(120, 120, 130), width=2
     )
@@ -413,7 +413,7 @@ def render_ktp(rng: random.Random, d: KtpData) -> Rendered:
         y += 36
     pbox = (772, 120, 205, 265)
     bg = (200, 40, 40) if rng.random() < 0.5 else (30, 80, 190)
-    paste_portrait(img, rng, pbox, bg)
+    paste_portrait(img, rng, pbox, bg, p.sex)
     issue_text = d.issue_date.strftime("%d-%m-%Y")
     for name, text, yy in (("issue_place", d.issue_place, 420), ("issue_date", issue_text, 450)):
         s = fit_size(text, "sans", 20, 220)
@@ -515,7 +515,7 @@ def render_foreign(rng: random.Random, kind: str, d: ForeignData) -> Rendered:
     ph = min(int(w * 0.24 * 1.28), mrz_top - 60 - 110 - 80)
     pbox = (40, 110, int(ph / 1.28), ph)
     pw = pbox[2]
-    paste_portrait(img, rng, pbox, (230, 232, 236))
+    paste_portrait(img, rng, pbox, (230, 232, 236), p.sex)
     x1 = pbox[0] + pbox[2] + 40
     x2 = x1 + (w - x1) // 2
     vsize = 26 if fmt == "TD1" else 28

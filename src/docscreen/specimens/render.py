@@ -191,7 +191,9 @@ _HAIR: tuple[Rgb, ...] = ((20, 15, 12), (35, 25, 20), (60, 40, 25), (15, 15, 15)
 _CLOTH: tuple[Rgb, ...] = ((30, 40, 90), (240, 240, 240), (120, 20, 30), (30, 30, 30), (60, 90, 60))
 
 
-def portrait(rng: random.Random, size: tuple[int, int], background: Rgb) -> Image.Image:
+def portrait(
+    rng: random.Random, size: tuple[int, int], background: Rgb, sex: str = ""
+) -> Image.Image:
     """A face-like drawing (no real face): head, hair, eyes, nose, mouth and shoulders."""
     w, h = size
     img = Image.new("RGB", (w, h), background)
@@ -209,7 +211,7 @@ def portrait(rng: random.Random, size: tuple[int, int], background: Rgb) -> Imag
         (cx - head_w // 5, top + int(head_h * 0.8), cx + head_w // 5, int(h * 0.86)), fill=skin
     )
     # hair behind, head, hair on top
-    long_hair = rng.random() < 0.5
+    long_hair = rng.random() < {"F": 0.85, "M": 0.1}.get(sex, 0.5)
     if long_hair:
         d.rounded_rectangle(
             (cx - head_w * 0.62, top - head_h * 0.06, cx + head_w * 0.62, top + head_h * 1.05),
@@ -267,10 +269,14 @@ def portrait(rng: random.Random, size: tuple[int, int], background: Rgb) -> Imag
 
 
 def paste_portrait(
-    page: Image.Image, rng: random.Random, box: tuple[int, int, int, int], background: Rgb
+    page: Image.Image,
+    rng: random.Random,
+    box: tuple[int, int, int, int],
+    background: Rgb,
+    sex: str = "",
 ) -> None:
     x, y, w, h = box
-    page.paste(portrait(rng, (w, h), background), (x, y))
+    page.paste(portrait(rng, (w, h), background, sex), (x, y))
 
 
 def to_bgr(img: Image.Image) -> NDArray[np.uint8]:

@@ -165,7 +165,6 @@ def finish(
     person: Person,
     forgery: ForgeryResult | None = None,
     bundle: str | None = None,
-    suffix: str = "",
 ) -> Specimen:
     """Apply the forgery result and the capture chain to a rendered page, build truth."""
     clean = to_bgr(r.image) if forgery is None else forgery.image
@@ -196,7 +195,8 @@ def finish(
         mrz_line_boxes = [list(cap.map_box(b)) for b in xs]
     h, w = clean.shape[:2]
     quad = cap.map_points([(0.0, 0.0), (float(w), 0.0), (float(w), float(h)), (0.0, float(h))])
-    kind_id = f"{r.kind}-{seed}{suffix}"
+    # The id never names the operator: file names must not give the label away.
+    kind_id = f"{r.kind}-{seed}"
     mask_final: NDArray[np.uint8] | None = None
     forgery_truth: dict[str, Any] | None = None
     if forgery is not None:
@@ -267,6 +267,8 @@ def make_specimen(
 
     ``forgery`` names a single-document operator (see :data:`OPERATORS`); the genuine specimen of
     the same seed is the same page without the alteration (and with the same capture chain).
+    Ids are ``<kind>-<seed>`` whether forged or not (so a file name never reveals the label);
+    write a genuine and a forged specimen of one seed to different folders.
     """
     opts = options or SpecimenOptions()
     if kind not in KINDS:
@@ -292,7 +294,6 @@ def make_specimen(
         opts=opts,
         person=person,
         forgery=result,
-        suffix=f"-{forgery}" if forgery else "",
     )
 
 
@@ -325,7 +326,7 @@ def make_bundle(
         )
     minor = forgery == "bundle_age_cross"
     person = make_person(seed, opts, minor=minor)
-    bundle_id = f"bundle-{seed}" + (f"-{forgery}" if forgery else "")
+    bundle_id = f"bundle-{seed}"
     target = None
     if forgery is not None:
         target = _rng(seed, f"forgery/{forgery}").choice(tuple(kinds))
