@@ -10,7 +10,7 @@ import pytest
 from docscreen.batch import DaskExecutor, Limits, ProcessPool, RunOptions, run
 
 from .fakes import fake_screen
-from .helpers import keyed, make_folder
+from .helpers import keyed, make_folder, png_bytes
 
 pytest.importorskip(
     "distributed", reason="Dask is an optional extra: pip install 'docscreen[dask]'"
@@ -19,6 +19,7 @@ pytest.importorskip(
 
 def test_dask_local_cluster_matches_the_process_pool(tmp_path: Path) -> None:
     src = make_folder(tmp_path / "src", 8, hang=True)
+    (src / "big.png").write_bytes(png_bytes(500, size=700))  # > 1 MiB: scattered, not in the graph
     opts = RunOptions(
         screener=fake_screen,
         limits=Limits(timeout=1.5, max_attempts=1),
@@ -30,6 +31,7 @@ def test_dask_local_cluster_matches_the_process_pool(tmp_path: Path) -> None:
     dask_out = tmp_path / "dask"
     summary = run(src, dask_out, DaskExecutor(local_workers=2, processes=False), options=opts)
     assert summary.complete and summary.counts["ERROR"] == 4
+    assert len((src / "big.png").read_bytes()) > 1 << 20
     assert keyed(dask_out / "results.jsonl") == keyed(pool_out / "results.jsonl")
     assert keyed(dask_out / "errors.jsonl") == keyed(pool_out / "errors.jsonl")
     hang = [e for e in (dask_out / "errors.jsonl").read_text().splitlines() if "HANG" in e]

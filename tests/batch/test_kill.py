@@ -15,7 +15,7 @@ from pathlib import Path
 from docscreen.batch import InlineExecutor, Limits, RunOptions, run
 
 from .fakes import fake_screen
-from .helpers import keyed, make_folder
+from .helpers import keyed, make_folder, png_bytes
 
 REPO = Path(__file__).resolve().parents[2]
 DATE = "2026-11-29"
@@ -103,3 +103,63 @@ def test_kill_9_at_a_random_point_then_rerun_gives_the_same_rows(tmp_path: Path)
     assert keyed(out / "results.jsonl") == keyed(reference / "results.jsonl"), f"seed {seed}"
     assert keyed(out / "errors.jsonl") == keyed(reference / "errors.jsonl"), f"seed {seed}"
     assert _finished_units(out / "journal.sqlite3") == total_units
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return set()
+    return {int(x) for x in text.split()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie waiting for init to reap it is gone for our purpose.
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def test_workers_stop_when_the_batch_is_killed_mid_hang(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "stuck_HANG.png").write_bytes(png_bytes(5))
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
+    command = _cli(
+        "batch",
+        "run",
+        str(src),
+        "--out",
+        str(tmp_path / "out"),
+        "--workers",
+        "1",
+        "--timeout",
+        "120",
+        "--screener",
+        "tests.batch.fakes:fake_screen",
+        "--no-progress",
+    )
+    proc = subprocess.Popen(
+        command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 30
+    workers: set[int] = set()
+    while not workers:
+        assert time.monotonic() < deadline
+        workers = _children(proc.pid)
+        time.sleep(0.05)
+    time.sleep(1.0)  # let the worker pick up the hanging unit
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers):
+        assert time.monotonic() < deadline, "an orphaned worker kept running"
+        time.sleep(0.1)

@@ -36,6 +36,8 @@ from docscreen.batch.types import Failure, Outcome, UnitResult, UnitTask, WorkUn
 
 log = logging.getLogger(__name__)
 
+_SCATTER_BYTES = 1 << 20
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -321,8 +323,12 @@ class DaskExecutor:
             def fill() -> None:
                 while len(inflight) < 2 * threads and feeder.has_more():
                     unit, attempt = feeder.next()
+                    # Big files go to the workers directly rather than inside the task graph.
+                    arg: Any = (
+                        client.scatter(unit, hash=False) if unit.size > _SCATTER_BYTES else unit
+                    )
                     future = client.submit(
-                        run_in_sandbox, task, unit, limits.timeout_for(unit), pure=False
+                        run_in_sandbox, task, arg, limits.timeout_for(unit), pure=False
                     )
                     inflight[future.key] = (future, unit, attempt, time.monotonic())
                     pending.add(future)

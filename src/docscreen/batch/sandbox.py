@@ -22,11 +22,14 @@ import pickle
 import signal
 import subprocess
 import sys
+import threading
+import time
 from multiprocessing.connection import Connection, wait
 
 from docscreen.batch.types import Failure, UnitResult, UnitTask, WorkUnit
 
 _STOP_GRACE_S = 2.0
+_ORPHAN_POLL_S = 1.0
 
 
 def _child_env() -> dict[str, str]:
@@ -139,9 +142,23 @@ class Sandbox:
                 conn.close()
 
 
+def _exit_when_orphaned(parent: int) -> None:
+    """If the parent dies (even by kill -9) while we are stuck in a unit, stop: nobody will
+    collect the result.  Kills our whole session, so a hung tesseract goes too."""
+    while True:
+        time.sleep(_ORPHAN_POLL_S)
+        if os.getppid() != parent:
+            with contextlib.suppress(OSError):
+                os.killpg(os.getpgid(0), signal.SIGKILL)
+            os._exit(1)
+
+
 def serve(read_fd: int, write_fd: int) -> int:
     # Ctrl-C in the terminal is the parent's business: it stops us cleanly.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(
+        target=_exit_when_orphaned, args=(os.getppid(),), name="orphan-watch", daemon=True
+    ).start()
     inbox = Connection(read_fd, writable=False)
     outbox = Connection(write_fd, readable=False)
     try:
