@@ -172,16 +172,19 @@ class CaptureResult:
         x, y, w, h = box
         pts = self.map_points([(x, y), (x + w, y), (x + w, y + h), (x, y + h)])
         hgt, wid = self.image.shape[:2]
-        x0 = max(0, math.floor(min(p[0] for p in pts)))
-        y0 = max(0, math.floor(min(p[1] for p in pts)))
-        x1 = min(wid, math.ceil(max(p[0] for p in pts)))
-        y1 = min(hgt, math.ceil(max(p[1] for p in pts)))
+        # The tolerance keeps exact right-angle turns exact despite cos(90°) = 6e-17.
+        x0 = max(0, math.floor(min(p[0] for p in pts) + 1e-6))
+        y0 = max(0, math.floor(min(p[1] for p in pts) + 1e-6))
+        x1 = min(wid, math.ceil(max(p[0] for p in pts) - 1e-6))
+        y1 = min(hgt, math.ceil(max(p[1] for p in pts) - 1e-6))
         return (int(x0), int(y0), int(max(0, x1 - x0)), int(max(0, y1 - y0)))
 
     def map_mask(self, mask: Image8) -> Image8:
         hgt, wid = self.image.shape[:2]
         return _u8(
-            cv2.warpPerspective(mask, self.H, (wid, hgt), flags=cv2.INTER_NEAREST, borderValue=0)
+            cv2.warpPerspective(
+                mask, pixel_warp(self.H), (wid, hgt), flags=cv2.INTER_NEAREST, borderValue=0
+            )
         )
 
 
@@ -259,6 +262,14 @@ def _geometry(
     return H, (max(1, out_w), max(1, out_h)), scale, has_bg
 
 
+def pixel_warp(H: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The matrix for cv2.warpPerspective, which puts pixel (i, j) at (i, j) rather than at its
+    centre (i + 0.5, j + 0.5) as the continuous page coordinates of the truth do."""
+    shift = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]], dtype=np.float64)
+    unshift = np.array([[1, 0, -0.5], [0, 1, -0.5], [0, 0, 1]], dtype=np.float64)
+    return np.asarray(unshift @ H @ shift, dtype=np.float64)
+
+
 def _apply(H: NDArray[np.float64], pts: NDArray[np.float64]) -> NDArray[np.float64]:
     arr = np.hstack([pts, np.ones((len(pts), 1))]) @ H.T
     return np.asarray(arr[:, :2] / arr[:, 2:3], dtype=np.float64)
@@ -294,18 +305,19 @@ def apply_capture(
     if geo:
         # warpPerspective does not filter when shrinking: low-pass the page first (anti-aliasing).
         src = cv2.GaussianBlur(page, (0, 0), sigmaX=0.5 / scale) if scale < 0.95 else page
+        Hw = pixel_warp(H)
         if has_bg:
             bg = _background(np_rng, out_size)
             full = cv2.warpPerspective(
                 src,
-                H,
+                Hw,
                 out_size,
                 flags=cv2.INTER_LINEAR,
                 borderMode=cv2.BORDER_CONSTANT,
                 borderValue=(0, 0, 0),
             )
             cover = cv2.warpPerspective(
-                np.full((h, w), 255, np.uint8), H, out_size, flags=cv2.INTER_LINEAR
+                np.full((h, w), 255, np.uint8), Hw, out_size, flags=cv2.INTER_LINEAR
             )
             alpha = (cover.astype(np.float32) / 255.0)[..., None]
             img = (full.astype(np.float32) * alpha + bg.astype(np.float32) * (1 - alpha)).astype(
@@ -314,7 +326,7 @@ def apply_capture(
         else:
             img = _u8(
                 cv2.warpPerspective(
-                    src, H, out_size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+                    src, Hw, out_size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
                 )
             )
     usable = True
