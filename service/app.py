@@ -26,7 +26,7 @@ from service.auth import Auth
 from service.core import Service
 from service.db import open_db
 from service.deps import enforce_policy
-from service.limits import InflightCap, RateLimiter
+from service.limits import ContentLengthGuard, InflightCap, RateLimiter
 from service.observability import Metrics, ObservabilityMiddleware
 from service.ports import CaseBackend, DocumentReader, Screener
 from service.retention import Retention
@@ -111,15 +111,16 @@ def create_app(
         summary="Screens identity and travel documents and refers travellers for a second look.",
         lifespan=lifespan,
         dependencies=[Depends(enforce_policy)],
-        max_body_size=settings.max_body_bytes,
         form_limits={"max_files": settings.max_files, "max_fields": 20, "max_part_size": 64 * 1024},
     )
     app.state.service = svc
     errors.install(app)
-    app.include_router(ops.router)
-    app.include_router(api.router)
-    app.include_router(web.router)
+    # The limit is set per included router, not on the app: FastAPI puts an app-wide limit outside
+    # every middleware, where it answers in plain text without the security headers.
+    for router in (ops.router, api.router, web.router):
+        app.include_router(router, max_body_size=settings.max_body_bytes)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.add_middleware(ContentLengthGuard, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(ObservabilityMiddleware, metrics=metrics)
     return app
 

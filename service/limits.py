@@ -18,6 +18,9 @@ import warnings
 from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from docscreen.errors import (
     CorruptImageError,
@@ -26,7 +29,7 @@ from docscreen.errors import (
     UnsupportedFormatError,
 )
 from docscreen.imaging.load import sniff_format
-from service.errors import BusyError, PayloadTooLargeError, RateLimitedError
+from service.errors import BusyError, PayloadTooLargeError, RateLimitedError, error_body
 
 ALLOWED_FORMATS = frozenset({"jpeg", "png", "tiff", "bmp", "webp"})
 
@@ -122,3 +125,31 @@ def check_upload(data: bytes, label: str, limits: UploadLimits) -> CheckedUpload
             f"{label}: image is {width}x{height} pixels, the limit is {limits.max_pixels} pixels"
         )
     return CheckedUpload(fmt, width, height)
+
+
+class ContentLengthGuard:
+    """Refuses a declared ``Content-Length`` over the limit with the service's JSON error shape.
+
+    FastAPI's own ``max_body_size`` (set too) still counts the bytes actually received, which
+    covers chunked bodies that declare no length; it answers those with a plain-text 413.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            declared = Headers(scope=scope).get("content-length")
+            if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+                response = JSONResponse(
+                    error_body(
+                        "body_too_large",
+                        f"request body is {declared} bytes, the limit is {self.max_body_bytes}",
+                    ),
+                    status_code=413,
+                    headers={"Connection": "close"},
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -51,7 +51,9 @@ class ThreadRunner:
     async def read(self, uploads: Sequence[Upload]) -> list[Document]:
         try:
             with anyio.fail_after(self.timeout_s):
-                return await anyio.to_thread.run_sync(_read_all, self.reader, uploads)
+                return await anyio.to_thread.run_sync(
+                    _read_all, self.reader, uploads, abandon_on_cancel=True
+                )
         except TimeoutError as exc:
             raise OcrTimeoutError(f"reading took longer than {self.timeout_s:g} s") from exc
 

@@ -103,9 +103,13 @@ def test_secure_cookie_option(secure_env: Env) -> None:
 def test_wrong_password_and_login_csrf(env: Env) -> None:
     c = TestClient(env.app)
     token = _hidden(c.get("/login").text, "csrf_token")
-    r = c.post("/login", data={"username": "officer1", "password": "wrong-password", "csrf_token": token})
+    r = c.post(
+        "/login", data={"username": "officer1", "password": "wrong-password", "csrf_token": token}
+    )
     assert r.status_code == 401
-    r = c.post("/login", data={"username": "officer1", "password": PASSWORD, "csrf_token": "forged"})
+    r = c.post(
+        "/login", data={"username": "officer1", "password": PASSWORD, "csrf_token": "forged"}
+    )
     assert r.status_code == 403
     assert c.get("/api/v1/me").status_code == 401
 

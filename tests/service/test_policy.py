@@ -6,7 +6,6 @@ The routes are enumerated from ``app.routes``, so a route added without a policy
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
 
 from fastapi import FastAPI
@@ -66,7 +65,13 @@ def test_every_route_against_every_role(env: Env) -> None:
                 r = env.client.request(method, path, headers=env.h(role), follow_redirects=False)
                 allowed = rule == PUBLIC or role in rule
                 if allowed:
-                    assert r.status_code not in (401, 403), (method, path, role, r.status_code, r.text)
+                    assert r.status_code not in (401, 403), (
+                        method,
+                        path,
+                        role,
+                        r.status_code,
+                        r.text,
+                    )
                 else:
                     assert r.status_code == 403, (method, path, role, r.status_code)
                     assert r.json()["error"]["code"] == "forbidden"
