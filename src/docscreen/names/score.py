@@ -22,6 +22,7 @@ INITIAL_SIMILARITY = 0.80
 TRUNCATION_SIMILARITY = 0.85
 # Truncation (MRZ cut-off, short form Parlin/Parlindungan) needs this many characters in common.
 MIN_TRUNCATION_PREFIX = 4
+JOINED_SIMILARITY = 0.9
 # Weight of the better-covered side: a query alias often drops middle names that the record has.
 COVERAGE_MAX_WEIGHT = 0.35
 
@@ -88,6 +89,10 @@ def part_similarity(a: NameToken, b: NameToken) -> tuple[float, str, tuple[str, 
             return INITIAL_SIMILARITY, "initial", ()
         return 0.0, "none", ()
     sim = Levenshtein.normalized_similarity(a.key, b.key)
+    # The Indonesian spelling rules can pull foreign names apart (GAGLOEV -> GAGLUV): the
+    # written forms are compared too and the better similarity is kept.
+    if a.text != a.key or b.text != b.key:
+        sim = max(sim, Levenshtein.normalized_similarity(a.text, b.text))
     short, long_ = (a.key, b.key) if len(a.key) <= len(b.key) else (b.key, a.key)
     truncated = len(short) >= MIN_TRUNCATION_PREFIX and long_.startswith(short)
     if truncated and sim < TRUNCATION_SIMILARITY:
@@ -113,14 +118,16 @@ def compare_names(
     q_sim: dict[int, float] = {}
     c_sim: dict[int, float] = {}
     parts: list[PartMatch] = []
+    # Parts written together (Amirhossein / Amir Hossein) first, before "Amir" alone claims the
+    # joined part as a truncation.
+    _join_pass(qa, cb, q_sim, c_sim, parts, min_sim=JOINED_SIMILARITY)
+    _join_pass(cb, qa, c_sim, q_sim, parts, swapped=True, min_sim=JOINED_SIMILARITY)
     for sim, i, j, how, rules in pairs:
         if i in q_sim or j in c_sim:
             continue
         q_sim[i] = sim
         c_sim[j] = sim
         parts.append(PartMatch(qa[i].text, cb[j].text, sim, how, rules))
-    _join_pass(qa, cb, q_sim, c_sim, parts)
-    _join_pass(cb, qa, c_sim, q_sim, parts, swapped=True)
 
     q_cov = _coverage(qa, q_sim, weigh)
     c_cov = _coverage(cb, c_sim, weigh)
@@ -151,6 +158,7 @@ def _join_pass(
     y_sim: dict[int, float],
     parts: list[PartMatch],
     swapped: bool = False,
+    min_sim: float = 0.9,
 ) -> None:
     """Match one unaligned part of xs against two adjacent unaligned parts of ys written as one."""
     for i, x in enumerate(xs):
@@ -161,7 +169,7 @@ def _join_pass(
                 continue
             joined = ys[j].key + ys[j + 1].key
             sim = Levenshtein.normalized_similarity(x.key, joined)
-            if sim >= 0.85:
+            if sim >= min_sim:
                 x_sim[i] = sim
                 y_sim[j] = sim
                 y_sim[j + 1] = sim

@@ -1,0 +1,149 @@
+"""Matching: scoring features, identifier matches and conflicts, single names, index swap."""
+
+from __future__ import annotations
+
+import pytest
+
+from docscreen.cases.index import CandidateIndex
+from docscreen.cases.match import MatchConfig, Matcher, MatchQuery, match_person
+from docscreen.cases.records import CaseRecord
+from docscreen.cases.store import CaseStore
+
+
+def record(case_id: str, name: str, **kw: object) -> CaseRecord:
+    base: dict[str, object] = {
+        "role": "suspect",
+        "aliases": (),
+        "birth_date": None,
+        "sex": None,
+        "nationality": ("IDN",),
+        "nik": (),
+        "passport_number": (),
+        "region": None,
+    }
+    base.update(kw)
+    return CaseRecord(case_id=case_id, name=name, **base)  # type: ignore[arg-type]
+
+
+RECORDS = [
+    record(
+        "S1",
+        "H. Moch. Djoko Soesanto",
+        aliases=("Joko Susanto bin Slamet",),
+        birth_date="1975-03-02",
+        sex="M",
+        nik=("5371010203750001",),
+        passport_number=("B1234567",),
+        region="5371",
+    ),
+    record("V1", "Maria Da Costa", role="victim", birth_date="2004", sex="F", region="5302"),
+    record("M1", "Sutini", role="missing", birth_date="2001-07-09", sex="F"),
+    record("M2", "Yohanes Bosco Seran", role="missing", birth_date="1999/2001", sex="M"),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(CandidateIndex.build(RECORDS), MatchConfig(threshold=0.8))
+
+
+def test_spelling_variants_with_birth_date_alert_and_explain(matcher: Matcher) -> None:
+    ms = matcher.match(MatchQuery("DJOKO SUSANTO", dob="1975-03-02", sex="M", nationality=("IDN",)))
+    top = ms[0]
+    assert top.case_id == "S1" and top.alert and top.role == "suspect"
+    f = top.features
+    assert f["birth_date"]["agreement"] == "exact"
+    assert f["sex"]["agreement"] == "agree"
+    assert f["nationality"]["agreement"] == "agree"
+    assert f["identifier_conflict"] is False
+    rules = {r for p in f["name"]["parts"] for r in p.get("rules", [])}
+    # Whichever of the record's names matched best, an old-spelling rule explains it.
+    assert rules & {"oe->u", "dj->j"}
+
+
+def test_birth_date_conflict_lowers_the_score(matcher: Matcher) -> None:
+    # An extra part keeps the name score below the threshold on its own.
+    same = matcher.match(MatchQuery("Maria Dacosta Lopes", dob="2004-05-01"))[0]
+    other = matcher.match(MatchQuery("Maria Dacosta Lopes", dob="1960-05-01"))[0]
+    assert same.case_id == other.case_id == "V1"
+    assert same.features["birth_date"]["agreement"] == "overlap"
+    assert other.features["birth_date"]["agreement"] == "conflict"
+    assert other.score < same.score
+    assert same.alert and not other.alert
+
+
+def test_sex_conflict_is_a_feature(matcher: Matcher) -> None:
+    m = matcher.match(MatchQuery("Yohanes Bosco Seran", dob="2000-01-01", sex="F"))[0]
+    assert m.features["sex"]["agreement"] == "conflict"
+    assert m.features["sex"]["adjust"] < 0
+
+
+def test_single_name_needs_date_or_nationality(matcher: Matcher) -> None:
+    bare = matcher.match(MatchQuery("SUTINI"))
+    assert bare and bare[0].case_id == "M1"
+    assert not bare[0].alert and bare[0].features["single_name_blocked"]
+    supported = matcher.match(MatchQuery("SUTINI", dob="2001-07-09"))[0]
+    assert supported.alert
+    wrong_nat = matcher.match(MatchQuery("SUTINI", nationality=("MYS",)))
+    assert not any(m.alert for m in wrong_nat)
+
+
+def test_same_identifier_is_a_match_whatever_the_name(matcher: Matcher) -> None:
+    ms = matcher.match(MatchQuery("Joko Susanto", dob="1975-03-02", nik="5371010203750001"))
+    assert ms[0].case_id == "S1" and ms[0].score == 1.0 and ms[0].alert
+    assert ms[0].features["identifier"]["kind"] == "nik"
+    assert ms[0].features["identifier_conflict"] is False
+    assert ms[0].features["region"]["agreement"] == "agree"
+
+
+def test_same_identifier_under_another_identity_is_a_conflict(matcher: Matcher) -> None:
+    ms = matcher.match(MatchQuery("Agnes Nahak", dob="1998-01-01", passport_number="b 1234567"))
+    hit = next(m for m in ms if m.case_id == "S1")
+    assert hit.alert and hit.features["identifier_conflict"] is True
+    assert hit.features["identifier"] == {
+        "kind": "passport",
+        "value": "B1234567",
+        "same_number": True,
+    }
+
+
+def test_no_match_for_a_stranger(matcher: Matcher) -> None:
+    assert not any(m.alert for m in matcher.match(MatchQuery("Kadek Wirawan Putra")))
+
+
+def test_match_person_accepts_index_and_store(tmp_path: object) -> None:
+    idx = CandidateIndex.build(RECORDS)
+    ms = match_person(idx, "Djoko Soesanto", dob="1975", nationality="Indonesia")
+    assert ms[0].case_id == "S1"
+    assert ms[0].features["nationality"]["agreement"] == "agree"  # "Indonesia" -> IDN
+
+
+def test_index_rebuild_swaps_the_reference(sqlite_store: CaseStore) -> None:
+    for r in RECORDS:
+        sqlite_store.add(r, actor="t")
+    old = sqlite_store.index()
+    assert sqlite_store.index() is old  # unchanged store: same snapshot
+    assert old.n_records == 4
+    sqlite_store.add(record("N1", "Agustinus Nahak", birth_date="1980"), actor="t")
+    new = sqlite_store.index()
+    assert new is not old and new.n_records == 5
+    # The old snapshot is untouched: a query that held it still sees the old records.
+    assert old.n_records == 4 and "N1" not in old.case_ids
+    assert match_person(sqlite_store, "Agustinus Nahak", dob="1980")[0].case_id == "N1"
+    sqlite_store.delete("N1", actor="t")
+    assert "N1" not in sqlite_store.index().case_ids
+
+
+def test_candidates_are_blocked_not_brute_force() -> None:
+    recs = [record(f"X{i}", f"Nama{i:04d} Orang{i % 97}") for i in range(3000)]
+    recs.append(record("T", "Fransiskus Xaverius Da Silva"))
+    idx = CandidateIndex.build(recs)
+    cands = idx.candidates(
+        __import__("docscreen.names.normalise", fromlist=["x"]).normalise_name(
+            "Fransiscus Da Silva"
+        ),
+        limit=20,
+    )
+    assert len(cands) <= 20
+    assert idx.entry_record[cands[0]] == 3000
+    assert idx.memory_bytes() > 0
