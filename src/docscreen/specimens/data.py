@@ -190,9 +190,9 @@ class Country:
     city: str  # place of issue for visas
 
 
-# Issuing states for the non-Indonesian ICAO formats.  UTO (Utopia) is ICAO's own specimen state.
+# Issuing states for the non-Indonesian ICAO formats.  Not UTO (ICAO's specimen state): the checks
+# rightly flag it, and a genuine specimen must not look like a specimen-state document.
 FOREIGN: tuple[Country, ...] = (
-    Country("UTO", "UTOPIA", "IDENTITY CARD", "UTOPOLIS"),
     Country("TLS", "REPUBLICA DEMOCRATICA DE TIMOR-LESTE", "BILHETE DE IDENTIDADE", "DILI"),
     Country("MYS", "MALAYSIA", "IDENTITY CARD", "KUALA LUMPUR"),
     Country("PHL", "REPUBLIC OF THE PHILIPPINES", "NATIONAL ID", "MANILA"),

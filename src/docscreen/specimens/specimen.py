@@ -142,7 +142,7 @@ def render_kind(
         return render_foreign(layout, kind, make_foreign_data(crng, p, country, today, years=years))
     if kind in ("visa_a", "visa_b"):
         crng = _rng(seed, "visa")
-        country = crng.choice(data.FOREIGN[1:])  # visas for Indonesian travellers abroad
+        country = crng.choice(data.FOREIGN)  # visas for Indonesian travellers abroad
         p = person or make_person(seed, opts)
         return render_foreign(layout, kind, make_visa_data(crng, p, country, today))
     raise ValueError(f"unknown specimen kind {kind!r}; choose from {', '.join(KINDS)}")
