@@ -1,0 +1,176 @@
+"""``read_mrz``: image in, :class:`~docscreen.models.MrzResult` out.
+
+locate the band (any angle) -> cut each line at a fixed cap height -> read it both ways up with the
+OCR-B classifier -> keep the orientation and line length that read most confidently -> repair OCR
+errors with the check digits (each change listed in ``repairs``) -> parse.  ``lines`` is the best
+reading of what is printed: an MRZ printed with wrong check digits stays invalid.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from docscreen.imaging.load import LoadedImage, load_image
+from docscreen.models import MrzResult, Repair
+from docscreen.mrz.locate import MrzCandidate, locate_mrz, to_gray
+from docscreen.mrz.ocrb_model import OcrbModel, load_model, single_thread
+from docscreen.mrz.parse import parse_mrz
+from docscreen.mrz.recognise import Candidates, LineReading, read_strip
+from docscreen.mrz.repair import repair_lines
+
+ImageInput = LoadedImage | NDArray[np.uint8] | str | Path | bytes
+
+READ_CAP_PX = 32.0  # lines are cut so their cap height is this many pixels
+MIN_CONFIDENCE = 0.35  # below this the band is text, but not an MRZ we can read
+GOOD_CONFIDENCE = 0.8  # stop trying other candidates / lengths above this
+
+LENGTHS_BY_LINES = {3: (30,), 2: (44, 36)}
+
+
+@dataclass(frozen=True)
+class BandReading:
+    lines: tuple[LineReading, ...]
+    candidate: MrzCandidate
+
+    @property
+    def confidence(self) -> float:
+        return float(np.mean([ln.confidence for ln in self.lines]))
+
+    @property
+    def texts(self) -> list[str]:
+        return [ln.text for ln in self.lines]
+
+    @property
+    def candidates(self) -> list[list[Candidates]]:
+        return [list(ln.candidates) for ln in self.lines]
+
+
+def read_mrz(image: ImageInput, *, model: OcrbModel | None = None) -> MrzResult:
+    """Find and read the MRZ of one image (EXIF orientation applied for files and bytes)."""
+    with single_thread():
+        return _read_mrz(image, model)
+
+
+def _read_mrz(image: ImageInput, model: OcrbModel | None) -> MrzResult:
+    start = time.perf_counter()
+    pixels = image.pixels if isinstance(image, LoadedImage) else _pixels(image)
+    gray = to_gray(pixels)
+    model = model or load_model()
+    candidates = locate_mrz(gray)
+    if not candidates:
+        return MrzResult(
+            found=False,
+            reason="no machine-readable zone found (no 2-3 long evenly spaced text lines)",
+            seconds=time.perf_counter() - start,
+        )
+    best: BandReading | None = None
+    for cand in candidates:
+        reading = read_band(gray, cand, model)
+        if reading is not None and (best is None or reading.confidence > best.confidence):
+            best = reading
+        if best is not None and best.confidence >= GOOD_CONFIDENCE:
+            break
+    if best is None or best.confidence < MIN_CONFIDENCE:
+        return MrzResult(
+            found=False,
+            reason="text lines found, but they do not read as OCR-B MRZ characters",
+            confidence=0.0 if best is None else best.confidence,
+            seconds=time.perf_counter() - start,
+        )
+    lines, repairs = _repair(best.texts, best.candidates)
+    parsed = parse_mrz(lines)
+    return MrzResult(
+        found=True,
+        format=parsed.format,
+        lines=tuple(lines),
+        valid=parsed.valid,
+        fields=parsed.fields,
+        checks=parsed.checks,
+        repairs=repairs,
+        box=best.candidate.box(),
+        confidence=best.confidence,
+        seconds=time.perf_counter() - start,
+        notes=parsed.notes,
+    )
+
+
+def _pixels(image: NDArray[np.uint8] | str | Path | bytes) -> NDArray[np.uint8]:
+    if isinstance(image, np.ndarray):
+        return image
+    return load_image(image).pixels
+
+
+def _repair(
+    texts: Sequence[str], candidates: Sequence[Sequence[Candidates]]
+) -> tuple[list[str], tuple[Repair, ...]]:
+    result = repair_lines(list(texts), [list(c) for c in candidates])
+    return list(result.lines), tuple(result.repairs)
+
+
+def band_image(gray: NDArray[np.uint8], cand: MrzCandidate) -> tuple[NDArray[np.uint8], float]:
+    """The band cut from the source image, turned so lines run left to right (perhaps upside
+    down), scaled so the cap height is :data:`READ_CAP_PX`.  Returns (image, line-0 row)."""
+    r = READ_CAP_PX / cand.cap
+    pitch = cand.pitch
+    u0 = min(ln.x1 for ln in cand.lines) - 1.6 * pitch
+    u1 = max(ln.x2 for ln in cand.lines) + 1.6 * pitch
+    v0 = cand.lines[0].y - 1.6 * cand.cap
+    v1 = cand.lines[-1].y + 1.6 * cand.cap
+    m = cand.rotation.matrix
+    total = r * cand.work_scale
+    src: NDArray[np.uint8] = gray
+    pre = 1.0
+    if total < 0.6:  # shrink first with area averaging: warpAffine would alias
+        pre = total * 1.25
+        src = np.asarray(
+            cv2.resize(gray, None, fx=pre, fy=pre, interpolation=cv2.INTER_AREA), dtype=np.uint8
+        )
+    a = r * m[:, :2] * (cand.work_scale / pre)
+    b = r * (m[:, 2] - np.array([u0, v0]))
+    affine = np.column_stack([a, b])
+    size = (max(1, round((u1 - u0) * r)), max(1, round((v1 - v0) * r)))
+    flags = cv2.INTER_CUBIC if total / pre > 1.2 else cv2.INTER_LINEAR
+    out = cv2.warpAffine(src, affine, size, flags=flags, borderMode=cv2.BORDER_REPLICATE)
+    return np.asarray(out, dtype=np.uint8), (cand.lines[0].y - v0) * r
+
+
+def read_band(gray: NDArray[np.uint8], cand: MrzCandidate, model: OcrbModel) -> BandReading | None:
+    band, _ = band_image(gray, cand)
+    r = READ_CAP_PX / cand.cap
+    v0 = cand.lines[0].y - 1.6 * cand.cap
+    rows = [(ln.y - v0) * r for ln in cand.lines]
+    gaps = np.diff(rows)
+    spacing = float(np.median(gaps)) if len(gaps) else 2.0 * READ_CAP_PX
+    half = float(np.clip(0.5 * spacing, 0.75 * READ_CAP_PX, 1.1 * READ_CAP_PX))
+    n = len(cand.lines)
+    lengths = list(LENGTHS_BY_LINES.get(n, (44, 36, 30)))
+    est = float(np.median([ln.chars for ln in cand.lines]))
+    lengths.sort(key=lambda k: abs(k - est))
+    best: BandReading | None = None
+    flipped = np.asarray(cv2.rotate(band, cv2.ROTATE_180), dtype=np.uint8)
+    height = band.shape[0]
+    for length in lengths:
+        for upside_down in (False, True):
+            img = flipped if upside_down else band
+            centres = [height - y for y in reversed(rows)] if upside_down else rows
+            readings = []
+            for y in centres:
+                y1, y2 = max(0, round(y - half)), min(height, round(y + half) + 1)
+                reading = read_strip(img[y1:y2], length, model)
+                if reading is None:
+                    break
+                readings.append(reading)
+            else:
+                current = BandReading(lines=tuple(readings), candidate=cand)
+                if best is None or current.confidence > best.confidence:
+                    best = current
+        if best is not None and best.confidence >= GOOD_CONFIDENCE:
+            break
+    return best

@@ -1,0 +1,92 @@
+"""MRZ localisation on pages rendered here: any angle, no MRZ, other text around."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from docscreen.imaging.orient import rotate
+from docscreen.mrz.locate import locate_mrz
+
+OCRB = "/usr/share/fonts/opentype/ocr-b/OCRB.otf"
+SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+TD3 = (
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+    "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+)
+
+
+def render_page(lines: tuple[str, ...] = TD3, *, viz: bool = True) -> tuple[np.ndarray, tuple]:
+    """A light page with some VIZ text and (optionally) an MRZ at the bottom; returns (gray, box)."""
+    page = Image.new("L", (1100, 760), 235)
+    draw = ImageDraw.Draw(page)
+    sans = ImageFont.truetype(SANS, 26)
+    if viz:
+        for i, text in enumerate(("PASSPORT  UTOPIA", "Surname  ERIKSSON", "Given names  ANNA")):
+            draw.text((360, 60 + 55 * i), text, font=sans, fill=40)
+        draw.rectangle((60, 60, 300, 380), fill=150)  # the portrait
+    box = (0, 0, 0, 0)
+    if lines:
+        font = ImageFont.truetype(OCRB, 30)
+        y = 600 - 48 * (len(lines) - 2)
+        for i, line in enumerate(lines):
+            draw.text((60, y + 48 * i), line, font=font, fill=20)
+        width = int(font.getlength(lines[0]))
+        box = (60, y, width, 48 * len(lines))
+    return np.asarray(page, dtype=np.uint8), box
+
+
+def _overlap(a: tuple, b: tuple) -> float:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    ix = max(0, min(ax + aw, bx + bw) - max(ax, bx))
+    iy = max(0, min(ay + ah, by + bh) - max(ay, by))
+    return ix * iy / float(bw * bh)
+
+
+def test_finds_two_line_band_on_a_page() -> None:
+    gray, truth_box = render_page()
+    found = locate_mrz(gray)
+    assert found, "no MRZ candidate"
+    best = found[0]
+    assert len(best.lines) == 2
+    assert abs(best.angle) < 1.0
+    assert _overlap(best.box(), truth_box) > 0.8
+    assert all(40 <= ln.chars <= 48 for ln in best.lines)
+
+
+def test_finds_three_line_td1_band() -> None:
+    lines = (
+        "I<UTOD231458907<<<<<<<<<<<<<<<",
+        "7408122F1204159UTO<<<<<<<<<<<6",
+        "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+    )
+    gray, _ = render_page(lines)
+    best = locate_mrz(gray)[0]
+    assert len(best.lines) == 3
+    assert all(26 <= ln.chars <= 34 for ln in best.lines)
+
+
+@pytest.mark.parametrize("angle", [17.0, -35.0, 90.0, 180.0])
+def test_finds_band_at_any_angle(angle: float) -> None:
+    gray, _ = render_page()
+    turned, _ = rotate(gray, angle)
+    best = locate_mrz(turned)[0]
+    assert len(best.lines) == 2
+    # The band is made horizontal up to a half turn (the reader settles which way is up).
+    residual = ((best.angle + angle) + 90.0) % 180.0 - 90.0
+    assert abs(residual) < 1.5
+
+
+def test_no_mrz_on_a_page_of_ordinary_text() -> None:
+    gray, _ = render_page(())
+    assert locate_mrz(gray) == []
+
+
+def test_blank_and_noise_images_have_no_mrz() -> None:
+    rng = np.random.default_rng(0)
+    noise = cv2.GaussianBlur(rng.integers(0, 255, (500, 700), dtype=np.uint8), (5, 5), 0)
+    assert locate_mrz(np.full((300, 400), 255, np.uint8)) == []
+    assert locate_mrz(noise) == []

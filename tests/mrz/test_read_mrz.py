@@ -1,0 +1,171 @@
+"""read_mrz end to end: pages rendered here, rotations, EXIF, no MRZ, inputs, the CLI contract."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from docscreen.cli import main
+from docscreen.imaging.load import load_image
+from docscreen.mrz.read import read_mrz
+
+OCRB = "/usr/share/fonts/opentype/ocr-b/OCRB.otf"
+SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+TD3 = (
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+    "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+)
+TD1 = (
+    "I<UTOD231458907<<<<<<<<<<<<<<<",
+    "7408122F1204159UTO<<<<<<<<<<<6",
+    "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+)
+
+
+def page(lines: tuple[str, ...] = TD3) -> np.ndarray:
+    """A BGR document page: portrait block, VIZ text, MRZ at the bottom (when ``lines``)."""
+    img = Image.new("RGB", (1000, 700), (232, 226, 214))
+    draw = ImageDraw.Draw(img)
+    sans = ImageFont.truetype(SANS, 24)
+    draw.rectangle((50, 50, 280, 340), fill=(140, 130, 120))
+    for i, text in enumerate(("PASSPORT / PASPOR", "Surname ERIKSSON", "Given names ANNA MARIA")):
+        draw.text((320, 60 + 50 * i), text, font=sans, fill=(30, 30, 60))
+    font = ImageFont.truetype(OCRB, 27)
+    y0 = 560 - 44 * (len(lines) - 2)
+    for i, line in enumerate(lines):
+        draw.text((50, y0 + 44 * i), line, font=font, fill=(15, 15, 15))
+    return np.asarray(img, dtype=np.uint8)[:, :, ::-1].copy()
+
+
+def _jpeg(bgr: np.ndarray, orientation: int | None = None) -> bytes:
+    img = Image.fromarray(bgr[:, :, ::-1])
+    buf = io.BytesIO()
+    if orientation is None:
+        img.save(buf, format="JPEG", quality=90)
+    else:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        img.save(buf, format="JPEG", quality=90, exif=exif)
+    return buf.getvalue()
+
+
+def test_reads_td3_page() -> None:
+    result = read_mrz(page())
+    assert result.found
+    assert result.lines == TD3
+    assert result.format == "TD3"
+    assert result.valid
+    assert result.fields["document_number"].value == "L898902C3"
+    assert result.confidence > 0.8
+    assert result.seconds > 0
+    assert result.box is not None
+    x, y, w, h = result.box
+    assert 30 <= x <= 70 and 520 <= y <= 580 and w > 800 and 60 <= h <= 140
+
+
+def test_reads_td1_page() -> None:
+    result = read_mrz(page(TD1))
+    assert result.lines == TD1
+    assert result.format == "TD1"
+    assert result.valid
+
+
+@pytest.mark.parametrize("quarters", [1, 2, 3])
+def test_rotated_pages(quarters: int) -> None:
+    result = read_mrz(np.ascontiguousarray(np.rot90(page(), quarters)))
+    assert result.found
+    assert result.lines == TD3
+
+
+def test_exif_rotated_jpeg_bytes_and_path(tmp_path: Path) -> None:
+    # Orientation 6 = "rotate 90 CW to display": store the pixels turned the other way.
+    stored = np.ascontiguousarray(np.rot90(page(), 1))
+    data = _jpeg(stored, orientation=6)
+    assert read_mrz(data).lines == TD3
+    path = tmp_path / "turned.jpg"
+    path.write_bytes(data)
+    loaded = load_image(path)
+    assert loaded.exif_rotated
+    assert read_mrz(loaded).lines == TD3
+    assert read_mrz(str(path)).lines == TD3
+
+
+def test_printed_invalid_check_digit_stays_invalid() -> None:
+    printed = (TD3[0], TD3[1][:-1] + "7")  # wrong composite digit, printed that way
+    result = read_mrz(page(printed))
+    assert result.found
+    assert result.lines == printed
+    assert not result.valid
+    assert result.checks["composite"] == "invalid"
+
+
+def test_page_without_mrz() -> None:
+    result = read_mrz(page(()))
+    assert not result.found
+    assert result.reason
+    assert result.lines == ()
+    assert result.seconds < 2.0
+
+
+def _write(tmp_path: Path, name: str, bgr: np.ndarray) -> str:
+    path = tmp_path / name
+    cv2.imwrite(str(path), bgr)
+    return str(path)
+
+
+def test_cli_json_contract_and_bad_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = _write(tmp_path, "good.png", page())
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    text = tmp_path / "notes.jpg"
+    text.write_text("not an image")
+    none = _write(tmp_path, "none.png", page(()))
+    code = main(["mrz", good, str(empty), str(tmp_path / "missing.png"), str(text), none, "--json"])
+    out = capsys.readouterr()
+    assert code == 2
+    rows = [json.loads(line) for line in out.out.splitlines()]
+    assert [r["file"] for r in rows] == [
+        good,
+        str(empty),
+        str(tmp_path / "missing.png"),
+        str(text),
+        none,
+    ]
+    first = rows[0]
+    for key in ("file", "found", "format", "lines", "valid", "fields", "checks", "seconds"):
+        assert key in first
+    assert first["found"] and first["valid"] and first["format"] == "TD3"
+    assert first["lines"] == list(TD3)
+    assert first["fields"]["surname"]["value"] == "ERIKSSON"
+    assert all("error" in r for r in rows[1:4])
+    assert rows[4]["found"] is False and rows[4]["lines"] == []
+    errors = out.err.strip().splitlines()
+    assert len(errors) == 3
+    assert all(line.startswith("docscreen: error:") for line in errors)
+
+
+def test_cli_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = _write(tmp_path, "good.png", page(TD1))
+    assert main(["mrz", good]) == 0
+    out = capsys.readouterr().out
+    assert "TD1, valid" in out
+    assert TD1[2] in out
+
+
+@pytest.mark.shared
+def test_real_images_smoke(shared_data: Path) -> None:
+    truth = {
+        t["file"]: t for t in json.loads((shared_data / "mrz" / "ground_truth.json").read_text())
+    }
+    for name in ("fastmrz/td1.jpg", "PassportEye/100_pass-cze.jpg", "mrz-detection/id1.jpg"):
+        result = read_mrz(shared_data / "mrz" / name)
+        assert list(result.lines) == truth[name]["mrz_lines"], name
+    assert not read_mrz(shared_data / "mrz" / "fastmrz" / "nomrz.jpg").found
