@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw
 
+from docscreen.errors import InputError
 from docscreen.indonesia.nik import parse_nik
 from docscreen.mrz.checkdigit import check_digit
 from docscreen.specimens import data, mrzgen
@@ -599,9 +600,9 @@ def apply_forgery(
     """Apply ``operator`` to the clean page ``r``; raises ValueError when it does not apply."""
     impl = _IMPLS.get(operator)
     if impl is None:
-        raise ValueError(f"unknown forgery {operator!r}; choose from {', '.join(_IMPLS)}")
+        raise InputError(f"unknown forgery {operator!r}; choose from {', '.join(_IMPLS)}")
     if operator in APPLIES and r.kind not in APPLIES[operator]:
-        raise ValueError(f"forgery {operator!r} does not apply to {r.kind}")
+        raise InputError(f"forgery {operator!r} does not apply to {r.kind}")
     page = to_bgr(r.image)
     work = _Work(
         r,

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from docscreen.errors import InputError
 from docscreen.specimens import data
 from docscreen.specimens.capture import CaptureSpec, apply_capture, parse_capture
 from docscreen.specimens.forgery import BUNDLE_OPERATORS, OPERATORS, ForgeryResult, apply_forgery
@@ -145,7 +146,7 @@ def render_kind(
         country = crng.choice(data.FOREIGN)  # visas for Indonesian travellers abroad
         p = person or make_person(seed, opts)
         return render_foreign(layout, kind, make_visa_data(crng, p, country, today))
-    raise ValueError(f"unknown specimen kind {kind!r}; choose from {', '.join(KINDS)}")
+    raise InputError(f"unknown specimen kind {kind!r}; choose from {', '.join(KINDS)}")
 
 
 def _field_truth(r: Rendered, values: dict[str, str]) -> dict[str, Any]:
@@ -272,9 +273,9 @@ def make_specimen(
     """
     opts = options or SpecimenOptions()
     if kind not in KINDS:
-        raise ValueError(f"unknown specimen kind {kind!r}; choose from {', '.join(KINDS)}")
+        raise InputError(f"unknown specimen kind {kind!r}; choose from {', '.join(KINDS)}")
     if forgery is not None and forgery not in OPERATORS:
-        raise ValueError(f"unknown forgery {forgery!r}; choose from {', '.join(OPERATORS)}")
+        raise InputError(f"unknown forgery {forgery!r}; choose from {', '.join(OPERATORS)}")
     expired = forgery == "expired"
     r = render_kind(seed, kind, opts, expired=expired)
     person = _person_of(seed, kind, opts)
@@ -321,7 +322,7 @@ def make_bundle(
     """
     opts = options or SpecimenOptions()
     if forgery is not None and forgery not in BUNDLE_OPERATORS:
-        raise ValueError(
+        raise InputError(
             f"unknown bundle forgery {forgery!r}; choose from {', '.join(BUNDLE_OPERATORS)}"
         )
     minor = forgery == "bundle_age_cross"
