@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -63,6 +64,11 @@ def make_settings(tmp_path: object, **kw: object) -> ServiceSettings:
 @pytest.fixture
 def env(tmp_path: object) -> Iterator[Env]:
     yield from build_env(tmp_path)
+
+
+@contextlib.contextmanager
+def env_with(tmp_path: object, **kw: object) -> Iterator[Env]:
+    yield from build_env(tmp_path, **kw)
 
 
 def build_env(tmp_path: object, **kw: object) -> Iterator[Env]:

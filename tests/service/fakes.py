@@ -120,11 +120,16 @@ class MemoryCases:
         import json
 
         n = 0
-        for line in data.decode().splitlines():
-            if line.strip():
-                row: dict[str, Any] = json.loads(line)
-                self.create_record({"aliases": [], **row})
-                n += 1
+        try:
+            for line in data.decode().splitlines():
+                if line.strip():
+                    row: dict[str, Any] = json.loads(line)
+                    if not isinstance(row, dict) or not isinstance(row.get("case_id"), str):
+                        raise InvalidRecordError(f"line {n + 1}: not a case record")
+                    self.create_record({"aliases": [], "name": "", **row})
+                    n += 1
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InvalidRecordError("not JSON lines") from exc
         return n
 
     def search(self, query: NameQuery, limit: int) -> list[Match]:
@@ -162,3 +167,10 @@ def png_bytes(width: int = 120, height: int = 80) -> bytes:
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def stuck_or_fake_reader(data: bytes, label: str) -> Document:
+    """Hangs on the bytes b"STUCK" (to test the kill-on-timeout), reads anything else."""
+    if data == b"STUCK":
+        time.sleep(120)
+    return fake_reader(data, label)

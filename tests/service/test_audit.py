@@ -3,6 +3,7 @@ PostgreSQL), and ``docscreen audit verify`` detecting edits, deletions, reorderi
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import uuid
@@ -95,7 +96,7 @@ def test_chain_links_and_verifies(db_url: str, capsys: pytest.CaptureFixture[str
     entries = log.entries()
     assert [e.seq for e in entries] == [1, 2, 3, 4, 5, 6]
     assert entries[0].prev_hash == "0" * 64
-    assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
     result = verify_chain(engine)
     assert result.ok and result.entries == 6 and result.head_hash == entries[-1].hash
     code, out = _cli_verify(db_url, capsys)

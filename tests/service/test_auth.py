@@ -138,6 +138,6 @@ def test_csrf_is_required_for_cookie_changes(env: Env) -> None:
     r = c.post("/screen", files=files, data={"csrf_token": csrf})
     assert r.status_code == 200 and 'data-risk="REVIEW"' in r.text
     # a CSRF token of another session does not work
-    c2, csrf2 = env.login(Role.SUPERVISOR)
+    _c2, csrf2 = env.login(Role.SUPERVISOR)
     assert csrf2 != csrf
     assert c.post("/screen", files=files, data={"csrf_token": csrf2}).status_code == 403

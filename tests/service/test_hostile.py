@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from service.auth import Role
-from tests.service.conftest import Env, build_env
+from tests.service.conftest import Env, build_env, env_with
 from tests.service.fakes import jpeg_bytes, png_bytes
 
 
@@ -110,7 +110,7 @@ def test_missing_files_and_bad_context_are_4xx(env: Env) -> None:
 
 
 def test_rate_limit_answers_429_with_retry_after(tmp_path: object) -> None:
-    for env in build_env(tmp_path, rate_per_minute=2):
+    with env_with(tmp_path, rate_per_minute=2) as env:
         files = [("files", ("a.jpg", jpeg_bytes(), "image/jpeg"))]
         codes = [
             env.client.post("/api/v1/screenings", headers=env.h(Role.OFFICER), files=files)
@@ -135,7 +135,7 @@ def test_concurrency_cap_answers_503_instead_of_queueing(tmp_path: object) -> No
         gate.wait(10)
         return fakes.fake_reader(data, label)
 
-    for env in build_env(tmp_path, max_inflight=1):
+    with env_with(tmp_path, max_inflight=1) as env:
         env.app.state.service.runner = ThreadRunner(blocking_reader, 20)
         files = [("files", ("a.jpg", jpeg_bytes(), "image/jpeg"))]
         first: dict[str, int] = {}
@@ -167,7 +167,7 @@ def test_reader_timeout_is_504(tmp_path: object) -> None:
         release.wait(10)
         return fakes.fake_reader(data, label)
 
-    for env in build_env(tmp_path):
+    with env_with(tmp_path) as env:
         env.app.state.service.runner = ThreadRunner(stuck_reader, 0.5)
         files = [("files", ("a.jpg", jpeg_bytes(), "image/jpeg"))]
         r = env.client.post("/api/v1/screenings", headers=env.h(Role.OFFICER), files=files)
