@@ -122,9 +122,14 @@ def run_one(args: tuple[int, str | None, bool, str, str | None, str | None]) -> 
         if f.status is Status.FAIL
     ]
     kinds = ",".join(d.kind.value for d in report.documents)
-    return Outcome(
-        operator or "genuine", seed, report.risk, failed, seconds, forged, f"read as {kinds}"
-    )
+    note = f"read as {kinds}"
+    if operator is not None:
+        expected = OPERATORS[operator][1]
+        skipped = sorted({f"{f.code}: {f.explanation}" for f in report.findings
+                          if f.code in expected and f.status is Status.NOT_PERFORMED})  # fmt: skip
+        if skipped:
+            note += " | not performed: " + "; ".join(skipped)
+    return Outcome(operator or "genuine", seed, report.risk, failed, seconds, forged, note)
 
 
 _REGION_CACHE: dict[str, RegionTable] = {}

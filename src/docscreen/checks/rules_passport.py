@@ -69,6 +69,9 @@ def passport_identity(inp: RuleInput) -> list[Finding]:
         number = (
             doc.value("document_number") or (v.document_number.strip("<") if v else "")
         ).replace(" ", "")
+        check = v.checks.get("number") if v is not None else None
+        if v is not None and check is not None and check.valid:
+            number = v.document_number.strip("<")  # machine-verified beats the printed reading
         ev4: JsonDict = {"document": index, "number": number}
         if not number:
             out.append(skipped("PP-04", "passport number not read", ev4))
