@@ -176,6 +176,7 @@ class ProcessPool:
     def run(self, task: UnitTask, units: Iterable[WorkUnit], limits: Limits) -> Iterator[Outcome]:
         feeder = _Feeder(units)
         slots = [_Slot(Sandbox(task)) for _ in range(self._workers)]
+        finished: list[Outcome] = []
         try:
             while True:
                 for slot in slots:
@@ -188,6 +189,10 @@ class ProcessPool:
                         slot.started = time.monotonic()
                         slot.deadline = slot.started + limits.timeout_for(unit)
                         slot.sandbox.submit(unit)
+                # Hand results over only once every idle worker has its next unit, so workers
+                # keep screening while the caller commits and reads the next files.
+                yield from finished
+                finished.clear()
                 busy = [s for s in slots if s.unit is not None]
                 if not busy:
                     return
@@ -210,7 +215,7 @@ class ProcessPool:
                     slot.unit = None
                     outcome = _settle(feeder, unit, attempt, got, limits, seconds)
                     if outcome is not None:
-                        yield outcome
+                        finished.append(outcome)
         finally:
             for slot in slots:
                 if slot.unit is not None:
