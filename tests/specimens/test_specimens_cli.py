@@ -81,3 +81,10 @@ def test_unwritable_out_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[
     blocker.write_text("x")
     err = _error(capsys, ["specimens", "generate", "--out", str(blocker / "sub"), "--count", "1"])
     assert err.count("\n") == 0 and "cannot write" in err
+
+
+def test_list_names_everything(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["specimens", "list"]) == 0
+    out = capsys.readouterr().out
+    for word in ("idn_passport", "bundle", "copy_move", "name_swap", "realistic", "exif_rotation"):
+        assert word in out

@@ -45,6 +45,19 @@ def register(subparsers: Any) -> None:
     )
     gen.add_argument("--today", help="reference date YYYY-MM-DD for validity (default: today)")
     gen.set_defaults(handler=_generate)
+    lst = sub.add_parser("list", help="print the kinds, forgery operators and capture effects")
+    lst.set_defaults(handler=_list)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from docscreen.specimens import BUNDLE_OPERATORS, EFFECTS, KINDS, OPERATORS, PRESETS
+
+    print("kinds:", ", ".join((*KINDS, "bundle")))
+    print("forgeries:", ", ".join(OPERATORS))
+    print("bundle forgeries:", ", ".join(BUNDLE_OPERATORS))
+    print("capture presets:", ", ".join(PRESETS))
+    print("capture effects:", ", ".join(EFFECTS))
+    return 0
 
 
 def _generate(args: argparse.Namespace) -> int:
