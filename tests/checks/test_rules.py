@@ -224,3 +224,11 @@ def test_findings_carry_evidence_and_boxes(regions: RegionTable) -> None:
     assert f.evidence["nik_birth"] == "1995-05-17" and f.evidence["printed_birth"] == "1995-05-18"
     assert f.boxes and all(doc == 1 for doc, _ in f.boxes)
     assert "17-05-1995" in f.explanation
+
+
+def test_a_number_read_without_its_first_letter_is_not_a_mismatch(regions: RegionTable) -> None:
+    inp = rich(regions, passport(document_number="1234567"))
+    found = {f.code: f for f in run_rules(inp)}
+    assert found["MRZ-VIZ-NUMBER"].status is Status.NOT_PERFORMED
+    assert "incompletely" in found["MRZ-VIZ-NUMBER"].explanation
+    assert found["PP-04"].status is Status.PASS  # the verified MRZ number is used
