@@ -53,6 +53,8 @@ def render(
         "who": who,
         "csrf": who.csrf if who is not None else None,
         "can_screen": who is not None and who.role in (Role.OFFICER, Role.SUPERVISOR),
+        # where the language links point: this page, or for a POST result its permanent address
+        "here": request.url.path if request.method == "GET" else context.get("canonical", "/"),
         **context,
     }
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
@@ -183,6 +185,7 @@ def render_report(
             "overlays": overlays,
             "documents": report.get("documents", []),
             "print_view": request.query_params.get("print") == "1",
+            "canonical": f"/screenings/{record.id}",
         },
     )
 
