@@ -29,9 +29,8 @@ from docscreen.names.normalise import INITIAL, NormalisedName, normalise_name
 _SEX_CODES = {None: 0, "M": 1, "F": 2, "X": 3}
 SEX_NAMES = {1: "M", 2: "F", 3: "X"}
 _VOWELS = str.maketrans("", "", "AEIOU")
-# Keys shared by more than this fraction of entries say little and cost a lot: skipped, as long as
-# the query keeps at least one other key.
-MAX_KEY_FRACTION = 0.05
+# Trigrams shared by more than this fraction of entries say little and cost a lot: skipped.
+MAX_TRIGRAM_FRACTION = 0.10
 
 
 def _part_keys(key: str) -> list[str]:
@@ -227,20 +226,27 @@ class CandidateIndex:
         self, name: NormalisedName, limit: int = 200, exclude: frozenset[int] = frozenset()
     ) -> npt.NDArray[np.int64]:
         """Entry ids sharing the most (idf-weighted) keys with ``name``, best first."""
-        kids = [self.vocab[k] for k in name_keys(name) if k in self.vocab]
-        if not kids or self.n_entries == 0:
+        keys = [k for k in name_keys(name) if k in self.vocab]
+        if not keys or self.n_entries == 0:
             return np.zeros(0, np.int64)
-        kid_arr = np.array(kids, dtype=np.int64)
+        kid_arr = np.array([self.vocab[k] for k in keys], dtype=np.int64)
         lengths = self.key_offsets[kid_arr + 1] - self.key_offsets[kid_arr]
-        cap = max(1000, int(self.n_entries * MAX_KEY_FRACTION))
-        keep = lengths <= cap
-        if keep.any():
-            kid_arr, lengths = kid_arr[keep], lengths[keep]
+        # Very common trigrams cost the most and say the least; whole-part keys always count.
+        cap = max(1000, int(self.n_entries * MAX_TRIGRAM_FRACTION))
+        keep = np.array([not k.startswith("g") for k in keys]) | (lengths <= cap)
+        kid_arr, lengths = kid_arr[keep], lengths[keep]
+        if len(kid_arr) == 0:
+            return np.zeros(0, np.int64)
         slices = [self.postings[self.key_offsets[k] : self.key_offsets[k + 1]] for k in kid_arr]
         hit_entries = np.concatenate(slices)
         weights = np.repeat(self.idf[kid_arr], lengths)
-        uniq, inverse = np.unique(hit_entries, return_inverse=True)
-        scores = np.bincount(inverse, weights=weights)
+        if len(hit_entries) * 8 < self.n_entries:
+            uniq, inverse = np.unique(hit_entries, return_inverse=True)
+            scores = np.bincount(inverse, weights=weights)
+        else:  # dense accumulation is cheaper than sorting when most entries are hit anyway
+            dense = np.bincount(hit_entries, weights=weights, minlength=self.n_entries)
+            uniq = np.flatnonzero(dense)
+            scores = dense[uniq]
         if exclude:
             scores[np.isin(uniq, np.fromiter(exclude, dtype=np.int64))] = -1.0
         top = np.argpartition(-scores, limit)[:limit] if len(uniq) > limit else np.arange(len(uniq))

@@ -41,7 +41,7 @@ class MatchConfig:
     max_results: int = 10
     dob_exact: float = 0.12
     dob_overlap: float = 0.06
-    dob_conflict: float = -0.18
+    dob_conflict: float = -0.40
     nationality_agree: float = 0.04
     nationality_conflict: float = -0.06
     sex_conflict: float = -0.12

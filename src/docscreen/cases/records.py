@@ -151,9 +151,13 @@ class CaseRecord:
             "notes": self.notes,
         }
 
-    def content_hash(self) -> str:
+    def to_json(self) -> str:
+        """Canonical JSON of the content (sorted keys): history rows and the content hash."""
+        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+
+    def content_hash(self, canonical: str | None = None) -> str:
         """Hash of the content (not of who changed it when): unchanged rows are not rewritten."""
-        blob = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+        blob = canonical if canonical is not None else self.to_json()
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
 
 

@@ -54,21 +54,25 @@ def record_from_row(row: Any) -> CaseRecord:
     )
 
 
-def _row_values(rec: CaseRecord) -> dict[str, Any]:
+def _json_list(values: tuple[str, ...]) -> str:
+    return json.dumps(list(values), ensure_ascii=False) if values else "[]"
+
+
+def _row_values(rec: CaseRecord, canonical: str | None = None) -> dict[str, Any]:
     return {
         "case_id": rec.case_id,
         "role": rec.role,
         "name": rec.name,
-        "aliases": json.dumps(list(rec.aliases), ensure_ascii=False),
+        "aliases": _json_list(rec.aliases),
         "birth_date": rec.birth_date,
         "sex": rec.sex,
-        "nationality": json.dumps(list(rec.nationality)),
-        "nik": json.dumps(list(rec.nik)),
-        "passport_number": json.dumps(list(rec.passport_number)),
+        "nationality": _json_list(rec.nationality),
+        "nik": _json_list(rec.nik),
+        "passport_number": _json_list(rec.passport_number),
         "region": rec.region,
         "source": rec.source,
         "notes": rec.notes,
-        "content_hash": rec.content_hash(),
+        "content_hash": rec.content_hash(canonical),
     }
 
 
@@ -103,8 +107,8 @@ def write_chunk(
     changed_ids: list[str] = []
     unchanged = 0
     for rec in records:
-        values = _row_values(rec)
-        after = json.dumps(rec.to_dict(), ensure_ascii=False)
+        after = rec.to_json()
+        values = _row_values(rec, after)
         old = existing.get(rec.case_id)
         if old is None:
             inserts.append(
@@ -137,7 +141,7 @@ def write_chunk(
                     "v_updated_by": actor,
                 }
             )
-            before = json.dumps(record_from_row(old).to_dict(), ensure_ascii=False)
+            before = record_from_row(old).to_json()
             hist.append(
                 {
                     "case_id": rec.case_id,

@@ -17,7 +17,7 @@ from docscreen.models import JsonDict
 from docscreen.names.normalise import INITIAL, PATRONYMIC, NameToken, NormalisedName
 
 # Below this similarity two parts are not aligned at all.
-MIN_PART_SIMILARITY = 0.70
+MIN_PART_SIMILARITY = 0.80
 INITIAL_SIMILARITY = 0.80
 TRUNCATION_SIMILARITY = 0.85
 # Truncation (MRZ cut-off, short form Parlin/Parlindungan) needs this many characters in common.
