@@ -91,7 +91,8 @@ class CaseList(BaseModel):
 
 
 class ImportOut(BaseModel):
-    imported: int
+    imported: int = Field(description="valid rows written (inserted, updated or unchanged)")
+    invalid: int = Field(0, description="rows refused by validation")
 
 
 class NameQueryIn(BaseModel):

@@ -60,16 +60,16 @@ class NoCases:
     def get_record(self, case_id: str) -> JsonDict:
         raise self._fail()
 
-    def create_record(self, record: JsonDict) -> JsonDict:
+    def create_record(self, record: JsonDict, actor: str) -> JsonDict:
         raise self._fail()
 
-    def update_record(self, case_id: str, record: JsonDict) -> JsonDict:
+    def update_record(self, case_id: str, record: JsonDict, actor: str) -> JsonDict:
         raise self._fail()
 
-    def delete_record(self, case_id: str) -> None:
+    def delete_record(self, case_id: str, actor: str) -> None:
         raise self._fail()
 
-    def import_records(self, data: bytes, fmt: str) -> int:
+    def import_records(self, data: bytes, fmt: str, actor: str) -> tuple[int, int]:
         raise self._fail()
 
     def search(self, query: NameQuery, limit: int) -> list[Match]:

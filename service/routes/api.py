@@ -15,7 +15,7 @@ from service.audit import AuditEvent
 from service.auth import Principal
 from service.core import Service, list_screenings, load_screening, run_screening
 from service.deps import get_service, principal
-from service.errors import TooManyFilesError
+from service.errors import PayloadTooLargeError, TooManyFilesError
 from service.overlay import outlined_png
 from service.ports import NameQuery
 from service.schemas import (
@@ -190,7 +190,7 @@ def list_cases(
 )
 def create_case(svc: SvcDep, who: WhoDep, record: CaseIn) -> dict[str, Any]:
     """Add a known-case record."""
-    out = svc.cases.create_record(record.model_dump())
+    out = svc.cases.create_record(record.model_dump(), who.name)
     _audit(svc, who, "case.create", result="ok", detail={"case_id": out["case_id"]})
     return out
 
@@ -208,7 +208,7 @@ def get_case(svc: SvcDep, who: WhoDep, case_id: str) -> dict[str, Any]:
 )
 def update_case(svc: SvcDep, who: WhoDep, case_id: str, record: CaseIn) -> dict[str, Any]:
     """Replace a known-case record."""
-    out = svc.cases.update_record(case_id, {**record.model_dump(), "case_id": case_id})
+    out = svc.cases.update_record(case_id, {**record.model_dump(), "case_id": case_id}, who.name)
     _audit(svc, who, "case.update", result="ok", detail={"case_id": case_id})
     return out
 
@@ -216,7 +216,7 @@ def update_case(svc: SvcDep, who: WhoDep, case_id: str, record: CaseIn) -> dict[
 @router.delete("/cases/{case_id}", name="api_delete_case", status_code=204, responses=_NOT_FOUND)
 def delete_case(svc: SvcDep, who: WhoDep, case_id: str) -> Response:
     """Delete a known-case record."""
-    svc.cases.delete_record(case_id)
+    svc.cases.delete_record(case_id, who.name)
     _audit(svc, who, "case.delete", result="ok", detail={"case_id": case_id})
     return Response(status_code=204)
 
@@ -235,9 +235,19 @@ async def import_cases(
 ) -> dict[str, Any]:
     """Import many known-case records at once."""
     data = await file.read(svc.settings.max_body_bytes + 1)
-    count = await anyio.to_thread.run_sync(svc.cases.import_records, data, format)
-    _audit(svc, who, "case.import", result="ok", detail={"count": count})
-    return {"imported": count}
+    if len(data) > svc.settings.max_body_bytes:
+        raise PayloadTooLargeError("the import file is larger than the request limit")
+    valid, invalid = await anyio.to_thread.run_sync(
+        svc.cases.import_records, data, format, who.name
+    )
+    _audit(
+        svc,
+        who,
+        "case.import",
+        result="ok",
+        detail={"count": valid, "status": f"{invalid} invalid"},
+    )
+    return {"imported": valid, "invalid": invalid}
 
 
 @router.post(

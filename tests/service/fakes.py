@@ -101,22 +101,22 @@ class MemoryCases:
             raise NotFoundError("no such case record")
         return self.records[case_id]
 
-    def create_record(self, record: JsonDict) -> JsonDict:
+    def create_record(self, record: JsonDict, actor: str = "test") -> JsonDict:
         if record["case_id"] in self.records:
             raise InvalidRecordError("case id exists already")
         self.records[record["case_id"]] = dict(record)
         return self.records[record["case_id"]]
 
-    def update_record(self, case_id: str, record: JsonDict) -> JsonDict:
+    def update_record(self, case_id: str, record: JsonDict, actor: str = "test") -> JsonDict:
         self.get_record(case_id)
         self.records[case_id] = dict(record)
         return self.records[case_id]
 
-    def delete_record(self, case_id: str) -> None:
+    def delete_record(self, case_id: str, actor: str = "test") -> None:
         self.get_record(case_id)
         del self.records[case_id]
 
-    def import_records(self, data: bytes, fmt: str) -> int:
+    def import_records(self, data: bytes, fmt: str, actor: str = "test") -> tuple[int, int]:
         import json
 
         n = 0
@@ -130,7 +130,7 @@ class MemoryCases:
                     n += 1
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InvalidRecordError("not JSON lines") from exc
-        return n
+        return n, 0
 
     def search(self, query: NameQuery, limit: int) -> list[Match]:
         out = []

@@ -37,7 +37,9 @@ def _free_port() -> int:
 def live_server(tmp_path: Path) -> Iterator[str]:
     with env_with(tmp_path) as env:
         port = _free_port()
-        config = uvicorn.Config(env.app, host="127.0.0.1", port=port, log_config=None, access_log=False)
+        config = uvicorn.Config(
+            env.app, host="127.0.0.1", port=port, log_config=None, access_log=False
+        )
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()

@@ -30,7 +30,9 @@ def _screen(env: Env, role: Role, *images: bytes, **data: str) -> dict[str, obje
 
 def test_create_get_list_and_ownership(env: Env) -> None:
     a, b = jpeg_bytes(seed=1), png_bytes()
-    out = _screen(env, Role.OFFICER, a, b, purpose="work", destination="mys", departure_date="2026-12-01")
+    out = _screen(
+        env, Role.OFFICER, a, b, purpose="work", destination="mys", departure_date="2026-12-01"
+    )
     assert out["risk"] == "REVIEW" and out["n_images"] == 2
     assert out["image_sha256"] == [digest(a), digest(b)]
     assert out["context"] == {
@@ -49,9 +51,14 @@ def test_create_get_list_and_ownership(env: Env) -> None:
     other = env.app.state.service.auth
     other.create_user("officer2", Role.OFFICER)
     key2 = other.create_key("officer2").key
-    assert env.client.get(f"/api/v1/screenings/{sid}", headers={"X-API-Key": key2}).status_code == 404
+    assert (
+        env.client.get(f"/api/v1/screenings/{sid}", headers={"X-API-Key": key2}).status_code == 404
+    )
     assert env.client.get("/api/v1/screenings", headers={"X-API-Key": key2}).json()["total"] == 0
-    assert env.client.get(f"/api/v1/screenings/{sid}", headers=env.h(Role.SUPERVISOR)).status_code == 200
+    assert (
+        env.client.get(f"/api/v1/screenings/{sid}", headers=env.h(Role.SUPERVISOR)).status_code
+        == 200
+    )
 
 
 def test_officers_see_that_a_case_matched_not_what_it_holds(env: Env) -> None:
@@ -65,7 +72,9 @@ def test_officers_see_that_a_case_matched_not_what_it_holds(env: Env) -> None:
     assert om == [{"case_id": "K-1", "score": 1.0, "role": "suspect", "alert": True}]
     assert sm[0]["features"]["name"]["record"] == FAKE_NAME
     # the supervisor reading the officer's screening sees the details
-    full = env.client.get(f"/api/v1/screenings/{officer['id']}", headers=env.h(Role.SUPERVISOR)).json()
+    full = env.client.get(
+        f"/api/v1/screenings/{officer['id']}", headers=env.h(Role.SUPERVISOR)
+    ).json()
     assert "features" in full["report"]["matches"][0]
 
 
@@ -75,13 +84,20 @@ def test_case_crud_import_and_search(env: Env) -> None:
     assert env.client.get("/api/v1/cases/K-1", headers=h).json()["name"] == FAKE_NAME
     upd = {**CASE, "role": "victim"}
     assert env.client.put("/api/v1/cases/K-1", headers=h, json=upd).json()["role"] == "victim"
-    lines = "\n".join(json.dumps({"case_id": f"J-{i}", "role": "missing", "name": f"ORANG {i}"}) for i in range(3))
-    r = env.client.post(
-        "/api/v1/cases/import", headers=h, files={"file": ("c.jsonl", lines.encode(), "application/json")}, data={"format": "jsonl"}
+    lines = "\n".join(
+        json.dumps({"case_id": f"J-{i}", "role": "missing", "name": f"ORANG {i}"}) for i in range(3)
     )
-    assert r.json() == {"imported": 3}
+    r = env.client.post(
+        "/api/v1/cases/import",
+        headers=h,
+        files={"file": ("c.jsonl", lines.encode(), "application/json")},
+        data={"format": "jsonl"},
+    )
+    assert r.json() == {"imported": 3, "invalid": 0}
     assert len(env.client.get("/api/v1/cases", headers=h).json()["items"]) == 4
-    hits = env.client.post("/api/v1/cases/search", headers=h, json={"name": FAKE_NAME}).json()["matches"]
+    hits = env.client.post("/api/v1/cases/search", headers=h, json={"name": FAKE_NAME}).json()[
+        "matches"
+    ]
     assert [m["case_id"] for m in hits] == ["K-1"]
     assert env.client.delete("/api/v1/cases/K-1", headers=h).status_code == 204
     assert env.client.get("/api/v1/cases/K-1", headers=h).status_code == 404
@@ -93,7 +109,9 @@ def test_no_names_in_audit_metrics_or_logs(env: Env, caplog: pytest.LogCaptureFi
     env.client.post("/api/v1/cases", headers=env.h(Role.SUPERVISOR), json=CASE)
     with caplog.at_level(logging.INFO, logger="docscreen"):
         out = _screen(env, Role.OFFICER, jpeg_bytes())
-        env.client.post("/api/v1/cases/search", headers=env.h(Role.SUPERVISOR), json={"name": FAKE_NAME})
+        env.client.post(
+            "/api/v1/cases/search", headers=env.h(Role.SUPERVISOR), json={"name": FAKE_NAME}
+        )
     assert FAKE_NAME in json.dumps(out)  # the report itself does hold the document's fields
     fmt = JsonFormatter()
     lines = [fmt.format(r) for r in caplog.records]
@@ -103,7 +121,10 @@ def test_no_names_in_audit_metrics_or_logs(env: Env, caplog: pytest.LogCaptureFi
     for blob in (*lines, audit, metrics):
         assert "SITI" not in blob.upper()
     assert str(out["id"]) not in metrics
-    assert 'route="/api/v1/screenings/{screening_id}"' in metrics or "docscreen_screenings_total" in metrics
+    assert (
+        'route="/api/v1/screenings/{screening_id}"' in metrics
+        or "docscreen_screenings_total" in metrics
+    )
     assert 'docscreen_screenings_total{risk="ALERT"} 1.0' in metrics
 
 
@@ -129,9 +150,16 @@ def test_retention_is_encrypted_time_limited_and_purge_is_audited(tmp_path: obje
         assert data not in blob and data[:64] not in blob
         r = env.client.get(f"/api/v1/screenings/{sid}/images/0", headers=env.h(Role.SUPERVISOR))
         assert r.status_code == 200 and r.content.startswith(b"\x89PNG")
-        assert env.client.get(f"/api/v1/screenings/{sid}/images/0", headers=env.h(Role.OFFICER)).status_code == 403
+        assert (
+            env.client.get(
+                f"/api/v1/screenings/{sid}/images/0", headers=env.h(Role.OFFICER)
+            ).status_code
+            == 403
+        )
         # not yet expired: an admin purge removes nothing; after expiry it removes the image
-        assert env.client.post("/api/v1/retention/purge", headers=env.h(Role.ADMIN)).json() == {"deleted": 0}
+        assert env.client.post("/api/v1/retention/purge", headers=env.h(Role.ADMIN)).json() == {
+            "deleted": 0
+        }
         assert svc.retention.purge(now=time.time() + 2 * 3600) == 1
         r = env.client.get(f"/api/v1/screenings/{sid}/images/0", headers=env.h(Role.SUPERVISOR))
         assert r.status_code == 404
@@ -174,7 +202,11 @@ def test_web_page_report_phone_friendly(env: Env) -> None:
     c, csrf = env.login(Role.OFFICER)
     home = c.get("/")
     assert 'capture="environment"' in home.text and 'name="viewport"' in home.text
-    r = c.post("/screen", files=[("files", ("a.jpg", jpeg_bytes(200, 150), "image/jpeg"))], data={"csrf_token": csrf, "purpose": "work", "destination": "SAU"})
+    r = c.post(
+        "/screen",
+        files=[("files", ("a.jpg", jpeg_bytes(200, 150), "image/jpeg"))],
+        data={"csrf_token": csrf, "purpose": "work", "destination": "SAU"},
+    )
     assert r.status_code == 200
     text = r.text
     assert text.index('data-risk="ALERT"') < text.index("Area gambar tampak diubah.")  # risk first
@@ -187,18 +219,29 @@ def test_web_page_report_phone_friendly(env: Env) -> None:
     assert c.get(f"/screenings/{sid}?print=1").text.count("print-view") == 1
     assert sid in c.get("/screenings").text
     # a hostile upload on the page gives a readable error page, not a crash
-    bad = c.post("/screen", files=[("files", ("x.jpg", b"%PDF-1.4 nope", "image/jpeg"))], data={"csrf_token": csrf})
+    bad = c.post(
+        "/screen",
+        files=[("files", ("x.jpg", b"%PDF-1.4 nope", "image/jpeg"))],
+        data={"csrf_token": csrf},
+    )
     assert bad.status_code == 415 and 'data-code="unsupported_format"' in bad.text
 
 
 def test_admin_creates_users_and_keys_through_the_api(env: Env) -> None:
     h = env.h(Role.ADMIN)
-    r = env.client.post("/api/v1/users", headers=h, json={"name": "petugas.kupang", "role": "officer"})
+    r = env.client.post(
+        "/api/v1/users", headers=h, json={"name": "petugas.kupang", "role": "officer"}
+    )
     assert r.status_code == 201
     key = env.client.post("/api/v1/users/petugas.kupang/keys", headers=h, json={"days": 30}).json()
     me = env.client.get("/api/v1/me", headers={"X-API-Key": key["key"]}).json()
     assert me == {"name": "petugas.kupang", "role": "officer"}
-    assert env.client.post("/api/v1/users", headers=h, json={"name": "petugas.kupang", "role": "officer"}).status_code == 400
+    assert (
+        env.client.post(
+            "/api/v1/users", headers=h, json={"name": "petugas.kupang", "role": "officer"}
+        ).status_code
+        == 400
+    )
     names = [u["name"] for u in env.client.get("/api/v1/users", headers=h).json()["items"]]
     assert "petugas.kupang" in names
     audit = env.client.get("/api/v1/audit", headers=env.h(Role.AUDITOR)).json()["items"]
@@ -222,7 +265,9 @@ def test_process_runner_kills_a_stuck_reader(tmp_path: object) -> None:
         assert time.monotonic() - t0 < 8
         after = runner.worker_pids()
         assert len(after) == 1 and after != before
-        docs = anyio.run(runner.read, [Upload(jpeg_bytes(), "image 1"), Upload(png_bytes(), "image 2")])
+        docs = anyio.run(
+            runner.read, [Upload(jpeg_bytes(), "image 1"), Upload(png_bytes(), "image 2")]
+        )
         assert [d.file for d in docs] == ["image 1", "image 2"]
         with pytest.raises(UnsupportedFormatError):
             anyio.run(runner.read, [Upload(b"%PDF-1.4", "image 1")])
