@@ -63,7 +63,7 @@ def test_secrets_are_stored_hashed(env: Env) -> None:
     assert all(h.startswith("$argon2id$") for h in users)
     assert PASSWORD not in " ".join(users)
     for k in env.keys.values():
-        assert k not in keys and k.split("_")[2] not in " ".join(keys)
+        assert k not in keys and k.split("_", 2)[2] not in " ".join(keys)
 
 
 def test_session_cookie_flags_and_logout(env: Env) -> None:
