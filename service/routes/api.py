@@ -6,8 +6,9 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 import anyio.to_thread
-from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Security, UploadFile
 from fastapi.responses import Response
+from fastapi.security import APIKeyHeader
 
 from docscreen.errors import InputError
 from docscreen.models import ScreeningContext
@@ -40,7 +41,10 @@ from service.schemas import (
     VerifyOut,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+# Declared for the OpenAPI document (clients see how to authenticate); the check itself is the
+# app-wide enforce_policy dependency, which also accepts a web session plus its CSRF token.
+api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="per-person API key")
+router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[Security(api_key_scheme)])
 
 SvcDep = Annotated[Service, Depends(get_service)]
 WhoDep = Annotated[Principal, Depends(principal)]
