@@ -150,6 +150,7 @@ def test_bundles_by_folder_from_a_zip(tmp_path: Path) -> None:
         zf.writestr("T-002/broken.png", b"\x89PNG\r\n\x1a\nbroken")
         zf.writestr("T-002/empty.png", b"")
         zf.writestr("../escape.png", png_bytes(4))
+        zf.writestr("T-003/empty.png", b"")  # a traveller with nothing readable
     out = tmp_path / "out"
     run(path, out, InlineExecutor(), options=_opts(screener=context_screen, bundle_by_folder=True))
     rows = {r["traveller"]: r for r in read_jsonl(out / "results.jsonl")}
@@ -166,7 +167,13 @@ def test_bundles_by_folder_from_a_zip(tmp_path: Path) -> None:
     ]
     assert pages == [1]  # the broken and empty files are reported, the bundle goes on
     errors = {e["file"] for e in read_jsonl(out / "errors.jsonl")}
-    assert errors == {"T-002/broken.png", "T-002/empty.png", "../escape.png"}
+    assert errors == {"T-002/broken.png", "T-002/empty.png", "T-003/empty.png", "../escape.png"}
+    st = status(out)
+    assert st.finished == st.total == 4 and st.state == "complete"
+    again = run(
+        path, out, InlineExecutor(), options=_opts(screener=context_screen, bundle_by_folder=True)
+    )
+    assert again.screened == 0 and again.skipped == 4
 
 
 def test_manifest_context_reaches_the_screener(tmp_path: Path) -> None:

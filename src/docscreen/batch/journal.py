@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS units (
     label TEXT NOT NULL,
     attempts INTEGER NOT NULL,
     seconds REAL NOT NULL,
-    finished REAL NOT NULL
+    finished REAL NOT NULL,
+    planned INTEGER NOT NULL DEFAULT 1  -- 0: an unreadable file of a bundle, not a unit of its own
 );
 CREATE TABLE IF NOT EXISTS results (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, unit TEXT NOT NULL, risk TEXT, row TEXT NOT NULL
@@ -140,13 +141,22 @@ class Journal:
         failed: bool = False,
         attempts: int = 1,
         seconds: float = 0.0,
+        planned: bool = True,
     ) -> bool:
         """Record a finished unit with all its rows in one transaction; False if already there."""
         with self._db:
             cur = self._db.execute(
-                "INSERT OR IGNORE INTO units(key, status, label, attempts, seconds, finished) "
-                "VALUES(?, ?, ?, ?, ?, ?)",
-                (key, "failed" if failed else "done", label, attempts, seconds, time.time()),
+                "INSERT OR IGNORE INTO units(key, status, label, attempts, seconds, finished, planned) "
+                "VALUES(?, ?, ?, ?, ?, ?, ?)",
+                (
+                    key,
+                    "failed" if failed else "done",
+                    label,
+                    attempts,
+                    seconds,
+                    time.time(),
+                    int(planned),
+                ),
             )
             if cur.rowcount == 0:
                 return False
@@ -215,8 +225,11 @@ class Journal:
         return counts
 
     def unit_counts(self) -> dict[str, int]:
+        """Planned units finished, by status (unreadable bundle files are not units)."""
         out = {"done": 0, "failed": 0}
-        for status, n in self._db.execute("SELECT status, COUNT(*) FROM units GROUP BY status"):
+        for status, n in self._db.execute(
+            "SELECT status, COUNT(*) FROM units WHERE planned=1 GROUP BY status"
+        ):
             out[str(status)] = int(n)
         return out
 

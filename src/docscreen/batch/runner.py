@@ -125,7 +125,7 @@ class _Planner:
             "reason": reason,
             "error": "SourceError",
         }
-        self.journal.record(key, label=label, rows=(), errors=(row,), failed=True)
+        self.journal.record(key, label=label, rows=(), errors=(row,), failed=True, planned=False)
         self.appender.append((), (row,))
         self.progress.errors += 1
 
@@ -156,7 +156,13 @@ class _Planner:
                 members.append(Member(file=ref.label, sha256=_sha256(data), data=data))
             else:
                 if not members:  # a bundle none of whose files could be read
-                    self.progress.advance()
+                    key = bundle_key(item.traveller, [problem_key(f.label) for f in item.files])
+                    if key in self.finished:
+                        self.progress.skip()
+                    else:  # its files' errors are recorded; mark the unit itself finished
+                        label = f"traveller {item.traveller}"
+                        self.journal.record(key, label=label, rows=(), errors=(), failed=True)
+                        self.progress.advance()
                     continue
                 key = (
                     bundle_key(item.traveller, [m.sha256 for m in members])
