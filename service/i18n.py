@@ -21,6 +21,8 @@ _T: dict[str, dict[str, str]] = {
         "id": "Foto dokumen (1–4: paspor, KTP, ...) — ambil foto atau unggah",
         "en": "Document photos (1–4: passport, KTP, ...) — take or upload",
     },
+    "take_photo": {"id": "Ambil foto dengan kamera", "en": "Take a photo with the camera"},
+    "upload_photos": {"id": "Atau pilih file gambar", "en": "Or choose image files"},
     "purpose": {"id": "Tujuan perjalanan", "en": "Purpose of travel"},
     "destination": {
         "id": "Negara tujuan (kode 3 huruf)",
@@ -72,7 +74,46 @@ _T: dict[str, dict[str, str]] = {
     "value": {"id": "Nilai", "en": "Value"},
 }
 
+# Headlines for the web page's error codes (service/errors.py STATUS); the detail stays as sent.
+ERRORS: dict[str, dict[str, str]] = {
+    "unsupported_format": {
+        "id": "Bukan file gambar yang didukung (JPEG, PNG, TIFF, BMP, WebP).",
+        "en": "Not a supported image file (JPEG, PNG, TIFF, BMP, WebP).",
+    },
+    "image_too_large": {"id": "Gambar terlalu besar.", "en": "The image is too large."},
+    "file_too_large": {"id": "File terlalu besar.", "en": "The file is too large."},
+    "corrupt_image": {
+        "id": "Gambar rusak atau terpotong. Ambil foto lagi.",
+        "en": "The image is damaged or cut off. Take the photo again.",
+    },
+    "unreadable_file": {
+        "id": "File kosong atau tidak terbaca.",
+        "en": "The file is empty or unreadable.",
+    },
+    "file_count": {"id": "Kirim 1 sampai 4 gambar.", "en": "Send 1 to 4 images."},
+    "rate_limited": {
+        "id": "Terlalu banyak pemeriksaan dalam satu menit. Tunggu sebentar.",
+        "en": "Too many screenings in a minute. Wait a moment.",
+    },
+    "busy": {
+        "id": "Sistem sedang sibuk. Coba lagi sebentar lagi.",
+        "en": "The system is busy. Try again shortly.",
+    },
+    "ocr_timeout": {
+        "id": "Pembacaan dokumen terlalu lama.",
+        "en": "Reading the document took too long.",
+    },
+    "not_ready": {"id": "Sistem belum siap.", "en": "The system is not ready yet."},
+    "not_found": {"id": "Pemeriksaan tidak ditemukan.", "en": "Screening not found."},
+    "bad_input": {"id": "Isian tidak valid.", "en": "Invalid input."},
+}
+
 PURPOSES = ("work", "tourism", "umrah", "study", "family", "other")
+
+
+def error_text(code: str, lang: str) -> str | None:
+    entry = ERRORS.get(code)
+    return entry[pick_lang(lang)] if entry else None
 
 
 def pick_lang(value: str | None) -> str:

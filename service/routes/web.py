@@ -25,7 +25,7 @@ from service.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Principal, Role, csr
 from service.core import ScreeningRecord, Service, list_screenings, load_screening, run_screening
 from service.deps import get_service, optional_principal, principal
 from service.errors import status_for
-from service.i18n import PURPOSES, pick_lang, translator
+from service.i18n import PURPOSES, error_text, pick_lang, translator
 from service.overlay import data_uri, outlined_png
 from service.routes.api import parse_context, read_files
 
@@ -151,7 +151,10 @@ async def screen(
     except DocscreenError as exc:
         status, code = status_for(exc)
         return render(
-            request, "error.html", {"message": str(exc), "code": code}, status_code=status
+            request,
+            "error.html",
+            {"message": str(exc), "code": code, "headline": error_text(code, _lang(request))},
+            status_code=status,
         )
     return render_report(request, record, who, images)
 
@@ -202,7 +205,12 @@ def report_page(request: Request, svc: SvcDep, who: WhoDep, screening_id: str) -
         record = load_screening(svc, screening_id[:64], who)
     except NotFoundError as exc:
         status, code = status_for(exc)
-        return render(request, "error.html", {"message": str(exc), "code": code}, status)
+        return render(
+            request,
+            "error.html",
+            {"message": str(exc), "code": code, "headline": error_text(code, _lang(request))},
+            status,
+        )
     images: list[bytes] = []
     if who.role == Role.SUPERVISOR and svc.retention.enabled:
         for idx in range(record.n_images):

@@ -99,8 +99,8 @@ def test_officer_logs_in_uploads_and_sees_the_report(live_server: str, tmp_path:
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
         driver.find_element(By.ID, "login-button").click()
         wait.until(ec.presence_of_element_located((By.ID, "screen-form")))
+        assert driver.find_element(By.ID, "camera").get_attribute("capture") == "environment"
         upload = driver.find_element(By.ID, "files")
-        assert upload.get_attribute("capture") == "environment"
         upload.send_keys(str(_sample_image(tmp_path)))
         driver.find_element(By.ID, "destination").send_keys("MYS")
         driver.find_element(By.ID, "screen-button").click()

@@ -225,6 +225,7 @@ def test_web_page_report_phone_friendly(env: Env) -> None:
         data={"csrf_token": csrf},
     )
     assert bad.status_code == 415 and 'data-code="unsupported_format"' in bad.text
+    assert "Not a supported image file" in bad.text  # the language chosen above sticks
 
 
 def test_admin_creates_users_and_keys_through_the_api(env: Env) -> None:
