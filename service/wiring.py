@@ -34,7 +34,10 @@ def screen_documents(
         screening = importlib.import_module("docscreen.screening")
     except ImportError as exc:
         raise ConfigurationError("docscreen.screening is not available") from exc
-    report: ScreeningReport = screening.screen(list(documents), context, store=store)
+    # screen() reads store=None as "use DOCSCREEN_DB_URL"; here None means "no case matching".
+    report: ScreeningReport = screening.screen(
+        list(documents), context, store=store if store is not None else False
+    )
     return report
 
 

@@ -210,3 +210,29 @@ def test_verify_on_a_database_without_audit_log(
     url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
     assert main(["audit", "verify", "--db", url]) == 2
     assert "no docscreen audit log" in capsys.readouterr().err
+
+
+def test_service_writes_a_verifiable_chain_on_each_database(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.service.conftest import env_with
+    from tests.service.fakes import jpeg_bytes
+
+    with env_with(tmp_path, db_url=db_url) as env:
+        from service.auth import Role
+
+        files = [("files", ("a.jpg", jpeg_bytes(), "image/jpeg"))]
+        for role in (Role.OFFICER, Role.SUPERVISOR):
+            r = env.client.post("/api/v1/screenings", headers=env.h(role), files=files)
+            assert r.status_code == 201
+        bad = [("files", ("a.jpg", b"%PDF-1.4", "image/jpeg"))]
+        assert (
+            env.client.post(
+                "/api/v1/screenings", headers=env.h(Role.OFFICER), files=bad
+            ).status_code
+            == 415
+        )
+        verify = env.client.get("/api/v1/audit/verify", headers=env.h(Role.AUDITOR)).json()
+        assert verify["ok"] and verify["entries"] == 3
+    assert main(["audit", "verify", "--db", db_url]) == 0
+    assert "OK: 4 entries" in capsys.readouterr().out  # + the auditor's own audit.verify
