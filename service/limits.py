@@ -59,15 +59,27 @@ class InflightCap:
 class RateLimiter:
     """``per_minute`` starts per user, refilled continuously, bursts up to ``per_minute``."""
 
-    def __init__(self, per_minute: int) -> None:
+    def __init__(self, per_minute: int, max_keys: int = 10_000) -> None:
         self.capacity = float(per_minute)
         self.rate = per_minute / 60.0
+        self.max_keys = max_keys
         self._buckets: dict[int, tuple[float, float]] = {}
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+    def _prune(self, now: float) -> None:
+        # Keys are user ids or digests of attempted login names; forget every bucket that has
+        # refilled (it would start full anyway), so guessing many names cannot grow memory.
+        full_after = self.capacity / self.rate
+        self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full_after}
 
     def take(self, user_id: int, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
         with self._lock:
+            if len(self._buckets) >= self.max_keys:
+                self._prune(now)
             tokens, last = self._buckets.get(user_id, (self.capacity, now))
             tokens = min(self.capacity, tokens + (now - last) * self.rate)
             if tokens < 1.0:

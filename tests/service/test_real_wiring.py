@@ -70,3 +70,37 @@ def test_real_pipeline_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         assert "features" in full["report"]["matches"][0]
         assert client.get("/api/v1/audit/verify", headers=keys[Role.AUDITOR]).json()["ok"]
         assert holder not in client.get("/api/v1/audit?limit=100", headers=keys[Role.AUDITOR]).text
+
+
+def test_case_store_adapter_crud_import_and_search(tmp_path: Path) -> None:
+    from docscreen.errors import InvalidRecordError, NotFoundError
+    from service.errors import NotReadyError
+    from service.ports import NameQuery
+
+    backend = CaseStoreBackend(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
+    with pytest.raises(NotReadyError):
+        backend.store()
+    backend.load()
+    assert backend.ready
+    rec = {"case_id": "A-1", "role": "suspect", "name": "BUDI HARTONO", "nationality": ["IDN"]}
+    assert backend.create_record(rec, "sup1")["name"] == "BUDI HARTONO"
+    with pytest.raises(InvalidRecordError):
+        backend.create_record(rec, "sup1")  # exists
+    with pytest.raises(InvalidRecordError):
+        backend.create_record({"case_id": "A 2", "name": ""}, "sup1")
+    csv_rows = (
+        b"case_id,role,name,birth_date\nB-1,victim,MARIA NDOLU,2008-03-01\nB-2,victim,,1999\n"
+    )
+    assert backend.import_records(csv_rows, "csv", "sup1") == (1, 1)
+    assert {r["case_id"] for r in backend.list_records(0, 10)} == {"A-1", "B-1"}
+    assert (
+        backend.update_record("B-1", {**backend.get_record("B-1"), "role": "missing"}, "sup1")[
+            "role"
+        ]
+        == "missing"
+    )
+    hits = backend.search(NameQuery("MARIA NDOLU", dob="2008-03-01"), 5)
+    assert hits and hits[0].case_id == "B-1"
+    backend.delete_record("A-1", "sup1")
+    with pytest.raises(NotFoundError):
+        backend.get_record("A-1")
