@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from docscreen.documents import normalise as nz
@@ -24,7 +25,7 @@ from docscreen.documents.layout import (
     union_box,
 )
 from docscreen.documents.templates import FieldSpec, Template
-from docscreen.models import DocumentKind, Field
+from docscreen.models import Box, DocumentKind, Field
 from docscreen.ocr.engine import Word
 
 _SEPARATORS = {":", ";", "=", "-", ".", ",", "|", "—", "_"}
@@ -75,7 +76,7 @@ def _normaliser(kind: str) -> Callable[[str], str | None]:
         "name": nz.normalise_name,
         "text": nz.normalise_text,
         "code": nz.normalise_code,
-        "code1": lambda t: re.sub(r"[^A-Z]", "", t.upper())[:2] or None,
+        "code1": _normalise_doc_type,
         "docnum": nz.normalise_document_number,
         "regnum": nz.normalise_registration,
         "nationality": nz.normalise_nationality,
@@ -179,6 +180,16 @@ def _value_below(a: _Anchors, hit: LabelHit, max_x: int) -> list[Word]:
     return []
 
 
+def _search_region(a: _Anchors, hit: LabelHit, spec: FieldSpec, max_x: int) -> Box:
+    row = a.rows[hit.row]
+    stops = [x for x in a.starts.get(hit.row, []) if x > hit.x1]
+    stop = min([*stops, max_x])
+    h = row.height
+    if spec.where == "right":
+        return (hit.x1, round(row.top - 0.2 * h), max(1, stop - hit.x1), round(1.4 * h))
+    return (hit.x0, row.bottom, max(1, stop - hit.x0), round(2.5 * h))
+
+
 def extract_fields(page: Page, template: Template) -> dict[str, Field]:
     """Read every field of ``template`` from the page's words (boxes in page coordinates)."""
     words = [w for w in page.words if not is_mrz_word(w)]
@@ -192,14 +203,85 @@ def extract_fields(page: Page, template: Template) -> dict[str, Field]:
         hit = anchors.best.get(spec.name)
         if hit is None:
             continue
+        limit = max_x
+        if spec.where == "below" and spec.nominal is not None:
+            # A caption that was not read cannot stop the value: the column width does.
+            limit = min(max_x, round(hit.x0 + (spec.nominal[2] + 0.01) * page.width))
         if spec.where == "right":
-            vwords = _value_right(anchors, hit, max_x)
+            vwords = _value_right(anchors, hit, limit)
         else:
-            vwords = _value_below(anchors, hit, max_x)
-        out.update(_read_spec(spec, vwords))
+            vwords = _value_below(anchors, hit, limit)
+        fields = _read_spec(spec, vwords)
+        region = _search_region(anchors, hit, spec, limit)
+        for name, f in fields.items():
+            # An unreadable value still says where it should have been (for the glare check).
+            out[name] = f if f.box is not None else Field(name, f.value, f.raw, 0.0, region)
     if template.kind is DocumentKind.IDN_KTP:
         out.update(_ktp_extras(page, anchors))
+    _fill_from_layout(page, template, anchors, out)
     return out
+
+
+def _targets(spec: FieldSpec) -> tuple[str, ...]:
+    return ("birth_place", "birth_date") if spec.kind == "place_date" else (spec.name,)
+
+
+def _fill_from_layout(page: Page, template: Template, a: _Anchors, out: dict[str, Field]) -> None:
+    """Read fields whose label was not readable from where the layout puts them.
+
+    The reference places are shifted by the median displacement of the fields that were found
+    through their labels, so a page that sits a little off still reads.
+    """
+    W, H = page.width, page.height
+    dxs: list[float] = []
+    dys: list[float] = []
+    for spec in template.fields:
+        f = out.get(_targets(spec)[0])
+        if spec.nominal is None or f is None or f.value is None or f.box is None:
+            continue
+        nx, ny, _, nh = spec.nominal
+        dxs.append(f.box[0] - nx * W)
+        dys.append(f.box[1] + f.box[3] / 2 - (ny + nh / 2) * H)
+    dx = float(np.median(dxs)) if len(dxs) >= 2 else 0.0
+    dy = float(np.median(dys)) if len(dys) >= 2 else 0.0
+    taken = {id(a.rows[r].words[i]) for r, i in a.label_words} | {
+        id(w) for f in out.values() if f.value is not None for w in _words_in(page, f.box)
+    }
+    for spec in template.fields:
+        names = _targets(spec)
+        if spec.nominal is None or all(
+            out.get(n) is not None and out[n].value is not None for n in names
+        ):
+            continue
+        nx, ny, nw, nh = spec.nominal
+        x0, x1 = (nx - 0.01) * W + dx, (nx + nw) * W + dx
+        y0, y1 = ny * H + dy, (ny + nh) * H + dy
+        inside = [
+            w
+            for w in page.words
+            if x0 <= w.box[0] + w.box[2] / 2 <= x1
+            and y0 <= w.cy <= y1
+            and id(w) not in taken
+            and not is_mrz_word(w)
+        ]
+        if not inside:
+            continue
+        rows = group_rows(inside)
+        mid = (y0 + y1) / 2
+        row = min(rows, key=lambda r: abs(r.cy - mid))
+        for name, f in _read_spec(spec, _strip_separators(list(row.words))).items():
+            old = out.get(name)
+            if f.value is not None and (old is None or old.value is None):
+                out[name] = Field(name, f.value, f.raw, 0.9 * f.confidence, f.box)
+
+
+def _words_in(page: Page, box: Box | None) -> list[Word]:
+    if box is None:
+        return []
+    x, y, w, h = box
+    return [
+        wd for wd in page.words if x <= wd.box[0] + wd.box[2] / 2 <= x + w and y <= wd.cy <= y + h
+    ]
 
 
 def _read_spec(spec: FieldSpec, vwords: Sequence[Word]) -> dict[str, Field]:

@@ -179,11 +179,18 @@ def normalise_code(text: str, length: int = 3) -> str | None:
 
 
 def normalise_document_number(text: str) -> str | None:
-    """Passport / card number: letters and digits only, upper case, 6..12 characters."""
+    """Passport / card number: letters and digits only, upper case, 6..12 characters.
+
+    Numbers shaped like a letter prefix and a run of digits (Indonesian ``B0174438``) get
+    look-alike letters in the digit run mapped to digits (``BO174438`` -> ``B0174438``).
+    """
     t = re.sub(r"[^A-Z0-9]", "", text.upper())
-    if 6 <= len(t) <= 12:
-        return t
-    return None
+    if not 6 <= len(t) <= 12:
+        return None
+    m = re.fullmatch(r"([A-Z]{1,2})([0-9OIlSBDZG]{6,9})", t)
+    if m and sum(c.isdigit() for c in m.group(2)) >= len(m.group(2)) - 2:
+        return m.group(1) + fix_digits(m.group(2))
+    return t
 
 
 def normalise_registration(text: str) -> str | None:
@@ -227,8 +234,11 @@ def normalise_rt_rw(text: str) -> str | None:
 
 
 def normalise_blood_type(text: str) -> str | None:
-    """``A``, ``B``, ``AB``, ``O`` or ``-`` (unknown, as printed on KTPs)."""
-    t = re.sub(r"[^A-Z0-9\-]", "", text.upper()).replace("0", "O")
-    if t in ("A", "B", "AB", "O", "-"):
-        return t
+    """``A``, ``B+``, ``AB-``, ``O`` or ``-`` (unknown), as printed on KTPs."""
+    t = re.sub(r"[^A-Z0-9+\-]", "", text.upper()).replace("0", "O").replace("4", "+")
+    m = re.fullmatch(r"(AB|A|B|O)([+\-]?)", t)
+    if m:
+        return m.group(1) + m.group(2)
+    if t in ("-", "--"):
+        return "-"
     return None

@@ -8,6 +8,7 @@ is tried once more turned half round, since an outline alone cannot tell up from
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import time
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from numpy.typing import NDArray
 from docscreen.documents.classify import Classification, classify
 from docscreen.documents.extract import Page, extract_fields, is_mrz_word
 from docscreen.documents.templates import TEMPLATES, Template
-from docscreen.errors import OcrError, OcrTimeoutError
+from docscreen.errors import DocscreenError, OcrTimeoutError
 from docscreen.imaging.load import LoadedImage, load_image
 from docscreen.imaging.quad import Rectified, find_document, rectify, rotate_rectified
 from docscreen.imaging.quality import QualityInput, assess_quality
@@ -58,14 +59,21 @@ def _load(image: ImageInput) -> LoadedImage:
     return load_image(image)
 
 
-def _mrz_reader() -> Callable[[LoadedImage], MrzResult] | None:
+def _mrz_to_image(mrz: MrzResult, rect: Rectified) -> MrzResult:
+    """The MRZ was read on the rectified document: give its box in the original image."""
+    if mrz.box is None:
+        return mrz
+    return dataclasses.replace(mrz, box=rect.to_image_box(mrz.box))
+
+
+def _mrz_reader() -> Callable[[NDArray[np.uint8]], MrzResult] | None:
     """The MRZ reader from ``docscreen.mrz.read`` when it is installed (it is optional here)."""
     try:
         module = importlib.import_module("docscreen.mrz.read")
     except ImportError:
         return None
     fn = getattr(module, "read_mrz", None)
-    return cast("Callable[[LoadedImage], MrzResult] | None", fn)
+    return cast("Callable[[NDArray[np.uint8]], MrzResult] | None", fn)
 
 
 def _orient(rect: Rectified) -> Rectified:
@@ -84,25 +92,8 @@ def _orient(rect: Rectified) -> Rectified:
     return rotate_rectified(rect, turns)
 
 
-def _blank_mrz(img: NDArray[np.uint8], rect: Rectified, mrz: MrzResult | None) -> NDArray[np.uint8]:
-    """White out the MRZ band (read separately) so tesseract does not spend time on it."""
-    if mrz is None or not mrz.found or mrz.box is None:
-        return img
-    x, y, w, h = mrz.box
-    pts = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], dtype=np.float64)
-    ones = np.ones((4, 1))
-    proj = (rect.forward @ np.hstack([pts, ones]).T).T
-    proj = proj[:, :2] / proj[:, 2:3]
-    x0, y0 = np.floor(proj.min(axis=0)).astype(int)
-    x1, y1 = np.ceil(proj.max(axis=0)).astype(int)
-    out = img.copy()
-    hh, ww = out.shape[:2]
-    out[max(0, y0 - 4) : min(hh, y1 + 4), max(0, x0 - 4) : min(ww, x1 + 4)] = 255
-    return out
-
-
 def _ocr_pass(engine: OcrEngine, rect: Rectified, mrz: MrzResult | None) -> _Pass:
-    words = engine.words(_blank_mrz(rect.image, rect, mrz), OCR_OPTIONS)
+    words = engine.words(rect.image, OCR_OPTIONS)
     tokens = [w.text for w in words if not is_mrz_word(w) and w.confidence >= 0.3]
     return _Pass(rect, words, classify(tokens, mrz, layout=rect.layout))
 
@@ -120,27 +111,38 @@ def _quality(rect: Rectified, template: Template | None, fields: dict[str, Field
     critical: tuple[str, ...] = ()
     if template is not None:
         h, w = rect.image.shape[:2]
-        critical = tuple(s.name for s in template.fields if s.critical)
-        for spec in template.fields:
-            if not spec.critical:
-                continue
-            f = fields.get(spec.name)
+        specs = [s for s in template.fields if s.critical]
+        # "Tempat/Tgl Lahir" is one printed field read as two; the date is the one that matters.
+        names = ["birth_date" if s.kind == "place_date" else s.name for s in specs]
+        critical = tuple(names)
+        for spec, name in zip(specs, names, strict=True):
+            f = fields.get(name)
             if f is not None and f.box is not None:
-                boxes[spec.name] = f.box
+                boxes[name] = f.box
             elif spec.nominal is not None:
-                # The field was not read: judge glare where the layout prints it.
+                # Not even the label was found: judge glare where the layout prints the field.
                 nx, ny, nw, nh = spec.nominal
-                boxes[spec.name] = (round(nx * w), round(ny * h), round(nw * w), round(nh * h))
-    return assess_quality(QualityInput(rect, boxes, critical))
+                boxes[name] = (round(nx * w), round(ny * h), round(nw * w), round(nh * h))
+    read = frozenset(
+        n
+        for n in critical
+        if (f := fields.get(n)) is not None and f.value is not None and f.confidence >= 0.5
+    )
+    return assess_quality(QualityInput(rect, boxes, critical, read))
 
 
 def read_document(
-    image: ImageInput, *, ocr: OcrEngine | None = None, name: str | None = None
+    image: ImageInput,
+    *,
+    ocr: OcrEngine | None = None,
+    name: str | None = None,
+    read_mrz: bool = True,
 ) -> Document:
     """Classify the document, read its MRZ and printed fields, and measure capture quality.
 
     Raises :class:`~docscreen.errors.InputError` only for files that cannot be decoded; a photo
-    with no document in it gives kind ``unknown``, no fields and a reason.
+    with no document in it gives kind ``unknown``, no fields and a reason.  ``read_mrz=False``
+    skips the MRZ reader (classification then relies on printed keywords).
     """
     start = time.perf_counter()
     loaded = _load(image)
@@ -151,17 +153,11 @@ def read_document(
     rect = _orient(rectify(pixels, quad, target_px_per_mm=OCR_PX_PER_MM))
 
     mrz: MrzResult | None = None
-    reader = _mrz_reader()
-    if reader is not None:
-        try:
-            mrz = reader(loaded)
-        except OcrError:
-            mrz = None
-
+    mrz_note: str | None = None
     try:
-        best = _ocr_pass(engine, rect, mrz)
+        best = _ocr_pass(engine, rect, None)
         if best.cls.kind is DocumentKind.UNKNOWN:
-            turned = _ocr_pass(engine, rotate_rectified(rect, 2), mrz)
+            turned = _ocr_pass(engine, rotate_rectified(rect, 2), None)
             if len(turned.words) > len(best.words) or turned.cls.kind is not DocumentKind.UNKNOWN:
                 best = turned
     except OcrTimeoutError as exc:
@@ -169,12 +165,24 @@ def read_document(
         return Document(
             file=label,
             kind=DocumentKind.UNKNOWN,
-            mrz=mrz,
             quality=_with_timing(q, start, engine),
             image_size=loaded.size,
             sha256=loaded.sha256 or None,
             reason=f"OCR timed out: {exc}",
         )
+    # The MRZ reader runs on the flat document (small, upright) and only where an MRZ can be:
+    # a KTP has none, so its reading time is saved.
+    reader = _mrz_reader() if read_mrz else None
+    if reader is not None and best.cls.kind is not DocumentKind.IDN_KTP:
+        try:
+            mrz = reader(best.rect.image)
+        except (DocscreenError, OSError, ValueError) as exc:
+            # The printed fields are still worth reading when the MRZ reader fails.
+            mrz_note = f"mrz: not read ({type(exc).__name__}: {exc})"
+        if mrz is not None and mrz.found:
+            tokens = [w.text for w in best.words if not is_mrz_word(w) and w.confidence >= 0.3]
+            best = _Pass(best.rect, best.words, classify(tokens, mrz, layout=best.rect.layout))
+            mrz = _mrz_to_image(mrz, best.rect)
 
     rect = best.rect
     kind = best.cls.kind
@@ -184,6 +192,14 @@ def read_document(
         h, w = rect.image.shape[:2]
         fields = extract_fields(Page(tuple(best.words), w, h), template)
     quality = _quality(rect, template, fields)
+    if mrz_note is not None:
+        quality = Quality(
+            quality.usable,
+            quality.reasons,
+            quality.metrics,
+            quality.checks,
+            (*quality.notes, mrz_note),
+        )
     reason = None
     if kind is DocumentKind.UNKNOWN:
         reason = (

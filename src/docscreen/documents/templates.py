@@ -8,7 +8,7 @@ passport style, value under the caption).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from docscreen.models import DocumentKind
 
@@ -23,8 +23,9 @@ class FieldSpec:
     where: str  # "right" | "below"
     kind: str  # date | sex | nik | name | text | code | docnum | rt_rw | blood | place_date | valid
     critical: bool = False  # glare over it makes the capture unusable
-    # Where the value is usually printed (x, y, w, h as fractions of the document), used only to
-    # judge glare over a critical field that could not be read at all.
+    # Where the value is printed on the reference layout (x, y, w, h as fractions of the
+    # document).  Used only when the label cannot be read (small print suffers first from blur),
+    # shifted by how far the fields that were found sit from their own reference places.
     nominal: tuple[float, float, float, float] | None = None
 
 
@@ -40,14 +41,13 @@ KTP = Template(
     ID1_MM,
     (
         FieldSpec("province", ("PROVINSI",), "right", "text"),
-        FieldSpec("nik", ("NIK",), "right", "nik", critical=True, nominal=(0.2, 0.17, 0.43, 0.07)),
+        FieldSpec("nik", ("NIK",), "right", "nik", critical=True),
         FieldSpec(
             "full_name",
             ("Nama",),
             "right",
             "name",
             critical=True,
-            nominal=(0.27, 0.265, 0.45, 0.04),
         ),
         FieldSpec(
             "birth_place_date",
@@ -55,7 +55,6 @@ KTP = Template(
             "right",
             "place_date",
             critical=True,
-            nominal=(0.27, 0.32, 0.45, 0.04),
         ),
         FieldSpec("sex", ("Jenis Kelamin", "Jenis kelamin"), "right", "sex"),
         FieldSpec("blood_type", ("Gol. Darah", "Gol Darah", "GolDarah"), "right", "blood"),
@@ -88,7 +87,6 @@ IDN_PASSPORT = Template(
             "below",
             "docnum",
             critical=True,
-            nominal=(0.75, 0.18, 0.18, 0.04),
         ),
         FieldSpec(
             "full_name",
@@ -96,7 +94,6 @@ IDN_PASSPORT = Template(
             "below",
             "name",
             critical=True,
-            nominal=(0.325, 0.28, 0.45, 0.035),
         ),
         FieldSpec("surname", ("Nama Keluarga/Surname", "Surname"), "below", "name"),
         FieldSpec("given_names", ("Nama/Given Names", "Given Names"), "below", "name"),
@@ -113,7 +110,6 @@ IDN_PASSPORT = Template(
             "below",
             "date",
             critical=True,
-            nominal=(0.325, 0.47, 0.17, 0.035),
         ),
         FieldSpec(
             "birth_place",
@@ -159,6 +155,48 @@ IDN_PASSPORT = Template(
         ),
     ),
 )
+
+# Reference places of the values (fractions of the document: x, y, w, h), measured on the
+# reference layouts; widths run to the next column so longer values still fit.
+_KTP_AT: dict[str, tuple[float, float, float, float]] = {
+    "province": (0.05, 0.04, 0.90, 0.045),
+    "nik": (0.20, 0.17, 0.50, 0.065),
+    "full_name": (0.27, 0.265, 0.43, 0.04),
+    "birth_place_date": (0.27, 0.32, 0.43, 0.04),
+    "sex": (0.27, 0.377, 0.22, 0.04),
+    "blood_type": (0.64, 0.377, 0.06, 0.04),
+    "address": (0.27, 0.433, 0.43, 0.04),
+    "rt_rw": (0.27, 0.488, 0.43, 0.042),
+    "village": (0.27, 0.546, 0.43, 0.04),
+    "district": (0.27, 0.602, 0.43, 0.04),
+    "religion": (0.27, 0.659, 0.43, 0.04),
+    "marital_status": (0.27, 0.715, 0.43, 0.04),
+    "occupation": (0.27, 0.770, 0.43, 0.042),
+    "nationality": (0.27, 0.828, 0.43, 0.04),
+    "valid_until": (0.27, 0.884, 0.43, 0.04),
+}
+_PASSPORT_AT: dict[str, tuple[float, float, float, float]] = {
+    "document_type": (0.32, 0.178, 0.21, 0.045),
+    "issuing_country": (0.537, 0.178, 0.21, 0.045),
+    "document_number": (0.747, 0.178, 0.24, 0.045),
+    "full_name": (0.32, 0.274, 0.66, 0.045),
+    "sex": (0.32, 0.370, 0.21, 0.045),
+    "nationality": (0.537, 0.370, 0.21, 0.045),
+    "birth_date": (0.32, 0.466, 0.21, 0.045),
+    "birth_place": (0.537, 0.466, 0.44, 0.045),
+    "issue_date": (0.32, 0.563, 0.21, 0.045),
+    "expiry_date": (0.537, 0.563, 0.21, 0.045),
+    "registration_number": (0.32, 0.659, 0.21, 0.05),
+    "issuing_office": (0.537, 0.659, 0.44, 0.045),
+}
+
+
+def _placed(t: Template, at: dict[str, tuple[float, float, float, float]]) -> Template:
+    return Template(t.kind, t.size_mm, tuple(replace(f, nominal=at.get(f.name)) for f in t.fields))
+
+
+KTP = _placed(KTP, _KTP_AT)
+IDN_PASSPORT = _placed(IDN_PASSPORT, _PASSPORT_AT)
 
 # Other ICAO passports and cards: English captions, value below (ICAO 9303 part 4/5 zones).
 GENERIC_PASSPORT = Template(
