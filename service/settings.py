@@ -141,7 +141,8 @@ def service_db_url() -> str:
     if url:
         return url
     folder = core.user_data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    # Private: the service database holds reports (with the fields read from documents).
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'service.sqlite3'}"
 
 
@@ -167,7 +168,8 @@ def load_or_create_secret(folder: Path | None = None) -> bytes:
         if len(value) < 32:
             raise ConfigurationError(f"{path} holds a secret shorter than 32 bytes")
         return value
-    folder.mkdir(parents=True, exist_ok=True)
+    # Private: the service database holds reports (with the fields read from documents).
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     value = secrets.token_bytes(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
