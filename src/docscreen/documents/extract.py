@@ -288,6 +288,16 @@ def _read_spec(spec: FieldSpec, vwords: Sequence[Word]) -> dict[str, Field]:
     raw = " ".join(w.text for w in vwords)
     if spec.kind == "place_date":
         iso, before = _date_in(raw)
+        if iso is None:
+            # The date is unreadable: the place still ends at the comma (or before a token with
+            # digits in it), so it is not polluted by the date's remains.
+            toks = raw.split()
+            cut = next((i + 1 for i, t in enumerate(toks) if t.endswith(",")), None)
+            if cut is None:
+                cut = next(
+                    (i for i, t in enumerate(toks) if any(c.isdigit() for c in t)), len(toks)
+                )
+            before = " ".join(toks[:cut]) + (" " if cut < len(toks) else "")
         place = nz.normalise_text(before.rstrip(" ,.;"))
         n_place = len(before.split())
         place_words = list(vwords[:n_place]) if n_place else []

@@ -187,9 +187,14 @@ def normalise_document_number(text: str) -> str | None:
     t = re.sub(r"[^A-Z0-9]", "", text.upper())
     if not 6 <= len(t) <= 12:
         return None
-    m = re.fullmatch(r"([A-Z]{1,2})([0-9OIlSBDZG]{6,9})", t)
-    if m and sum(c.isdigit() for c in m.group(2)) >= len(m.group(2)) - 2:
-        return m.group(1) + fix_digits(m.group(2))
+    # One letter and seven digits (Indonesian and many other passports); a second letter only
+    # when it cannot be a misread digit.
+    head = 2 if len(t) == 9 and t[1].isalpha() and t[1] not in "OIDSBZGQL" else 1
+    prefix, tail = t[:head], t[head:]
+    if prefix.isalpha() and len(tail) == 7 and sum(c.isdigit() for c in tail) >= 5:
+        fixed = fix_digits(tail)
+        if fixed.isdigit():
+            return prefix + fixed
     return t
 
 

@@ -31,6 +31,9 @@ _WORK_SIDE = 640
 _MIN_AREA_FRACTION = 0.12
 # Corners closer than this share of the side to the image edge count as touching it.
 _BORDER_FRACTION = 0.01
+# An image whose own aspect ratio is this close to a document's (1.0 = exact) is taken as a scan
+# cropped to the document when no larger outline is found inside it.
+_FULL_FRAME_FIT = 0.94
 # Least median brightness step (grey levels) across a document's edges.
 _MIN_EDGE_STEP = 12.0
 
@@ -299,9 +302,15 @@ def find_document(image: NDArray[np.uint8]) -> Quad:
         score = (qarea / total) * fill * (0.2 + _aspect_fit(quad.aspect))
         if best is None or score > best[0]:
             best = (score, pts)
+    frame = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float64)
+    if _aspect_fit(w / h) >= _FULL_FRAME_FIT and (
+        best is None or cv2.contourArea(best[1].astype(np.float32)) < 0.6 * total
+    ):
+        # A flat scan cropped to the document: the frame is the outline (anything found inside
+        # it is a photo or a print block, not the document).
+        return Quad(order_corners(frame), found=True, score=1.0, touches_border=())
     if best is None or best[0] < 0.05:
-        pts = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float64)
-        return Quad(order_corners(pts), found=False, score=0.0, touches_border=())
+        return Quad(order_corners(frame), found=False, score=0.0, touches_border=())
     pts = best[1] / scale
     pts[:, 0] = np.clip(pts[:, 0], 0, w - 1)
     pts[:, 1] = np.clip(pts[:, 1], 0, h - 1)

@@ -1,0 +1,81 @@
+"""The quality gate on drawn documents: sharp, blurred, dark, glare over a field, cut off."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from docscreen.imaging.quad import Quad, rectify
+from docscreen.imaging.quality import QualityInput, assess_quality
+
+NIK_BOX = (200, 100, 420, 50)  # where the drawn NIK is, in rectified (10 px/mm) coordinates
+
+
+def _card() -> NDArray[np.uint8]:
+    card = np.full((540, 856, 3), (225, 215, 200), np.uint8)
+    for i in range(10):
+        text = "NIK : 5301065002999404" if i == 2 else f"Label {i} : VALUE TEXT {i * 7}"
+        cv2.putText(card, text, (30, 40 + 45 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (25, 25, 25), 2)
+    return card
+
+
+def _rect(
+    img: NDArray[np.uint8], found: bool = True, touches: tuple[str, ...] = ()
+) -> QualityInput:
+    h, w = img.shape[:2]
+    quad = Quad(
+        ((0.0, 0.0), (w - 1.0, 0.0), (w - 1.0, h - 1.0), (0.0, h - 1.0)), found, 1.0, touches
+    )
+    rect = rectify(img, quad, target_px_per_mm=10.0)
+    return QualityInput(rect, {"nik": NIK_BOX}, ("nik",))
+
+
+def test_sharp_card_passes() -> None:
+    q = assess_quality(_rect(_card()))
+    assert q.usable, q.reasons
+    assert q.checks["blur"] == "pass"
+    assert q.checks["glare_over_nik"] == "pass"
+    assert q.metrics["px_per_mm"] > 9
+
+
+def test_heavy_blur_fails() -> None:
+    blurred = cv2.GaussianBlur(_card(), (0, 0), 6)
+    q = assess_quality(_rect(np.asarray(blurred, np.uint8)))
+    assert not q.usable
+    assert q.checks["blur"] == "fail"
+    assert any(r.startswith("blur") for r in q.reasons)
+
+
+def test_dark_and_bright_fail() -> None:
+    dark = (_card() * 0.2).astype(np.uint8)
+    assert assess_quality(_rect(dark)).checks["exposure"] == "fail"
+    bright = np.full((540, 856, 3), 250, np.uint8)
+    assert assess_quality(_rect(bright)).checks["exposure"] == "fail"
+
+
+def test_glare_over_the_nik_fails_but_glare_elsewhere_does_not() -> None:
+    over = _card()
+    over[90:160, 180:650] = 255  # blown out, the digits gone
+    q = assess_quality(_rect(over))
+    assert q.checks["glare_over_nik"] == "fail"
+    assert not q.usable
+    elsewhere = _card()
+    elsewhere[380:470, 500:800] = 255
+    assert assess_quality(_rect(elsewhere)).checks["glare_over_nik"] == "pass"
+
+
+def test_glare_check_not_performed_without_the_field() -> None:
+    inp = _rect(_card())
+    q = assess_quality(QualityInput(inp.rectified, {}, ("nik",)))
+    assert q.checks["glare_over_nik"] == "not_performed"
+    assert any("nik" in n for n in q.notes)
+    assert q.usable  # not a false alarm
+
+
+def test_cut_off_and_missing_outline() -> None:
+    q = assess_quality(_rect(_card(), touches=("left",)))
+    assert q.checks["cut_off"] == "fail"
+    q2 = assess_quality(_rect(_card(), found=False))
+    assert q2.checks["cut_off"] == "not_performed"
+    assert q2.checks["resolution"] == "not_performed"
