@@ -3,6 +3,7 @@
 It refers a traveller for a second look with reasons an officer can read; it never decides alone.
 """
 
+from docscreen.documents.read import read_document
 from docscreen.errors import DocscreenError
 from docscreen.models import (
     Document,
@@ -35,5 +36,6 @@ __all__ = [
     "Severity",
     "Status",
     "__version__",
+    "read_document",
     "screen",
 ]
