@@ -259,8 +259,12 @@ class DaskExecutor:
     """Units as tasks on a Dask distributed cluster: an existing one or a local one.
 
     ``scheduler``: address such as ``tcp://10.0.0.5:8786``; ``local_workers``: start a
-    ``LocalCluster`` with that many single-threaded worker processes; ``client``: use a
+    ``LocalCluster`` with that many single-threaded workers; ``client``: use a
     ``distributed.Client`` you already have (it is not closed).
+
+    A local cluster's workers are threads of this process by default (``processes=False``): the
+    screening runs in each worker's sandbox process anyway, so worker processes would only add
+    start-up time and a copy of every file between processes.
     """
 
     def __init__(
@@ -269,7 +273,7 @@ class DaskExecutor:
         *,
         local_workers: int | None = None,
         client: Any = None,
-        processes: bool = True,
+        processes: bool = False,
     ) -> None:
         if sum(x is not None for x in (scheduler, local_workers, client)) != 1:
             raise ValueError("give exactly one of scheduler, local_workers or client")
