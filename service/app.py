@@ -26,7 +26,7 @@ from service.auth import Auth
 from service.core import Service
 from service.db import open_db
 from service.deps import enforce_policy
-from service.limits import ContentLengthGuard, InflightCap, RateLimiter
+from service.limits import ContentLengthGuard, EarlyBusyGuard, InflightCap, RateLimiter
 from service.observability import Metrics, ObservabilityMiddleware
 from service.ports import CaseBackend, DocumentReader, Screener
 from service.retention import Retention
@@ -120,6 +120,7 @@ def create_app(
     for router in (ops.router, api.router, web.router):
         app.include_router(router, max_body_size=settings.max_body_bytes)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.add_middleware(EarlyBusyGuard, cap=svc.cap, paths=("/api/v1/screenings",))
     app.add_middleware(ContentLengthGuard, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(ObservabilityMiddleware, metrics=metrics)
     return app

@@ -165,3 +165,32 @@ class ContentLengthGuard:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+class EarlyBusyGuard:
+    """Answers 503 for a new screening upload while the in-flight cap is full, before the body is
+    read: under overload a refusal then costs a few microseconds instead of parsing megabytes.
+
+    It only peeks at the count; the cap itself is taken (atomically) in the screening flow.
+    """
+
+    def __init__(self, app: ASGIApp, cap: InflightCap, paths: tuple[str, ...]) -> None:
+        self.app = app
+        self.cap = cap
+        self.paths = paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and scope["path"] in self.paths
+            and self.cap.inflight >= self.cap.cap
+        ):
+            response = JSONResponse(
+                error_body("busy", "the service is busy; try again shortly"),
+                status_code=503,
+                headers={"Retry-After": str(self.cap.retry_after_s), "Connection": "close"},
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -150,6 +150,10 @@ def test_concurrency_cap_answers_503_instead_of_queueing(tmp_path: object) -> No
         r = env.client.post("/api/v1/screenings", headers=env.h(Role.SUPERVISOR), files=files)
         assert r.status_code == 503 and r.json()["error"]["code"] == "busy"
         assert int(r.headers["Retry-After"]) >= 1
+        # the web form goes through the full flow (a page, not JSON) and is refused the same way
+        c, csrf = env.login(Role.SUPERVISOR)
+        page = c.post("/screen", files=files, data={"csrf_token": csrf})
+        assert page.status_code == 503 and 'data-code="busy"' in page.text
         gate.set()
         t.join(20)
         assert first["status"] == 201
