@@ -275,3 +275,15 @@ def test_process_runner_kills_a_stuck_reader(tmp_path: object) -> None:
         assert runner.worker_pids() == after  # an input error does not cost the worker
     finally:
         runner.close()
+
+
+def test_supervisor_page_shows_the_matched_record_features(env: Env) -> None:
+    env.client.post("/api/v1/cases", headers=env.h(Role.SUPERVISOR), json=CASE)
+    files = [("files", ("a.jpg", jpeg_bytes(), "image/jpeg"))]
+    sup, sup_csrf = env.login(Role.SUPERVISOR)
+    page = sup.post("/screen", files=files, data={"csrf_token": sup_csrf}).text
+    assert "K-1" in page and FAKE_NAME in page  # the record's compared name, for a supervisor
+    off, off_csrf = env.login(Role.OFFICER)
+    page = off.post("/screen", files=files, data={"csrf_token": off_csrf}).text
+    assert "Hubungi supervisor" in page
+    assert "K-1" not in page and '"record"' not in page
