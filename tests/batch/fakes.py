@@ -37,6 +37,13 @@ def fake_screen(images: Sequence[LoadedImage], context: ScreeningContext) -> Scr
             os.kill(os.getpid(), signal.SIGKILL)
         if "BOOM" in image.name:
             raise RuntimeError("screener bug")
+        flags = os.environ.get("DOCSCREEN_FAKE_FLAGS")
+        if "FLAKY" in image.name and flags:
+            # Dies on the first attempt only (a transient crash): the retry must succeed.
+            flag = os.path.join(flags, image.sha256)
+            if not os.path.exists(flag):
+                open(flag, "w").close()
+                os.kill(os.getpid(), signal.SIGKILL)
     delay = float(os.environ.get("DOCSCREEN_FAKE_DELAY", "0") or 0)
     if delay:
         time.sleep(delay)

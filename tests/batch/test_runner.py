@@ -33,16 +33,21 @@ def _opts(**kw: object) -> RunOptions:
     return RunOptions(**base)  # type: ignore[arg-type]
 
 
-def test_process_pool_reports_bad_files_and_screens_the_rest(tmp_path: Path) -> None:
+def test_process_pool_reports_bad_files_and_screens_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     src = make_folder(tmp_path / "src", 6, hang=True)
     (src / "zz_CRASH.png").write_bytes(png_bytes(77))
     (src / "zz_BOOM.png").write_bytes(png_bytes(78))
+    (src / "zz_FLAKY.png").write_bytes(png_bytes(79))
+    (tmp_path / "flags").mkdir()
+    monkeypatch.setenv("DOCSCREEN_FAKE_FLAGS", str(tmp_path / "flags"))
     out = tmp_path / "out"
     limits = Limits(timeout=1.5, max_attempts=2)
     summary = run(src, out, ProcessPool(2), options=_opts(limits=limits))
     results = read_jsonl(out / "results.jsonl")
     errors = {e["file"]: e["reason"] for e in read_jsonl(out / "errors.jsonl")}
-    expected_ids = {hashlib.sha256(png_bytes(i)).hexdigest() for i in range(6)}
+    expected_ids = {hashlib.sha256(png_bytes(i)).hexdigest() for i in (*range(6), 79)}
     assert {r["id"] for r in results} == expected_ids
     assert all(r["risk"] in {"CLEAR", "REVIEW", "ALERT"} for r in results)
     assert set(errors) == {
@@ -60,7 +65,7 @@ def test_process_pool_reports_bad_files_and_screens_the_rest(tmp_path: Path) -> 
     assert "worker crashed (killed by SIGKILL) (after 2 attempts)" in errors["zz_CRASH.png"]
     assert "internal error: RuntimeError: screener bug" in errors["zz_BOOM.png"]
     assert summary.counts["ERROR"] == 6
-    assert summary.counts["CLEAR"] + summary.counts["REVIEW"] + summary.counts["ALERT"] == 6
+    assert summary.counts["CLEAR"] + summary.counts["REVIEW"] + summary.counts["ALERT"] == 7
     assert summary.complete
 
 
