@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -20,18 +20,20 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from docscreen.errors import DocscreenError
+from docscreen.models import Document
 from service import errors
 from service.audit import AuditLog
 from service.auth import Auth
 from service.core import Service
 from service.db import open_db
 from service.deps import enforce_policy
+from service.errors import NotReadyError
 from service.limits import ContentLengthGuard, EarlyBusyGuard, InflightCap, RateLimiter
 from service.observability import Metrics, ObservabilityMiddleware
 from service.ports import CaseBackend, DocumentReader, Screener
 from service.retention import Retention
 from service.routes import api, ops, web
-from service.runner import ProcessRunner, Runner
+from service.runner import ProcessRunner, Runner, Upload
 from service.settings import ServiceSettings
 from service.wiring import default_cases, read_document_bytes, screen_documents
 
@@ -44,9 +46,7 @@ LOGIN_ATTEMPTS_PER_MINUTE = 10
 class _PendingRunner:
     """Stands in until the lifespan has started the worker processes."""
 
-    async def read(self, uploads: object) -> list[object]:
-        from service.errors import NotReadyError
-
+    async def read(self, uploads: Sequence[Upload]) -> list[Document]:
         raise NotReadyError("the document readers are starting")
 
     def close(self) -> None:
@@ -77,7 +77,7 @@ def create_app(
         ),
         audit=audit,
         retention=Retention(engine, settings.secret, settings.retain_hours, audit),
-        runner=runner or _PendingRunner(),  # type: ignore[arg-type]
+        runner=runner or _PendingRunner(),
         screener=screener or screen_documents,
         cases=cases or default_cases(),
         cap=InflightCap(settings.inflight_cap),
