@@ -91,10 +91,15 @@ class _Planner:
         self.seen: set[str] = set()
         self.duplicates = 0
 
-    def _record_problem(self, label: str, reason: str, traveller: str | None) -> None:
+    def _record_problem(
+        self, label: str, reason: str, traveller: str | None, *, planned: bool = True
+    ) -> None:
+        """A file refused before screening.  ``planned=False``: an unreadable file of a bundle,
+        recorded on its own while the bundle goes on with its other files."""
         key = problem_key(label)
         if key in self.finished or key in self.seen:
-            self.progress.skip()
+            if planned:
+                self.progress.skip()
             return
         self.seen.add(key)
         row: JsonDict = {
@@ -106,28 +111,12 @@ class _Planner:
             "reason": reason,
             "error": "SourceError",
         }
-        self.journal.record(key, label=label, rows=(), errors=(row,), failed=True)
+        self.journal.record(key, label=label, rows=(), errors=(row,), failed=True, planned=planned)
         self.appender.append((), (row,))
-        self.progress.advance(errors=1)
-
-    def _member_problem(self, label: str, reason: str, traveller: str | None) -> None:
-        """A bundle member that could not be read: recorded on its own, the bundle goes on."""
-        key = problem_key(label)
-        if key in self.finished or key in self.seen:
-            return
-        self.seen.add(key)
-        row: JsonDict = {
-            "id": key,
-            "unit": key,
-            "file": label,
-            "sha256": None,
-            "traveller": traveller,
-            "reason": reason,
-            "error": "SourceError",
-        }
-        self.journal.record(key, label=label, rows=(), errors=(row,), failed=True, planned=False)
-        self.appender.append((), (row,))
-        self.progress.errors += 1
+        if planned:
+            self.progress.advance(errors=1)
+        else:
+            self.progress.errors += 1
 
     def units(
         self, source_items: list[SourceProblem | UnitSpec], read: Reader
@@ -142,14 +131,14 @@ class _Planner:
                     data = read(ref)
                 except InputError as exc:
                     if item.bundle:
-                        self._member_problem(ref.label, str(exc), item.traveller)
+                        self._record_problem(ref.label, str(exc), item.traveller, planned=False)
                         continue
                     self._record_problem(ref.label, str(exc), item.traveller)
                     break
                 if not data:
                     reason = f"{ref.label}: file is empty (0 bytes)"
                     if item.bundle:
-                        self._member_problem(ref.label, reason, item.traveller)
+                        self._record_problem(ref.label, reason, item.traveller, planned=False)
                         continue
                     self._record_problem(ref.label, reason, item.traveller)
                     break
