@@ -156,10 +156,15 @@ class AuditLog:
                 raise StoreError(f"audit log append failed: {type(exc).__name__}") from exc
 
     def _append(self, conn: Connection, event: AuditEvent, detail_json: str) -> AuditEntry:
-        head_q = select(db.audit_head.c.seq, db.audit_head.c.hash).where(db.audit_head.c.id == 1)
-        if conn.dialect.name == "postgresql":
-            head_q = head_q.with_for_update()
-        head = conn.execute(head_q).one()
+        # Take the write lock first (a no-op UPDATE of the head row: a row lock on PostgreSQL, the
+        # database write lock on SQLite), so that two writers, even in two processes, cannot both
+        # read the same head and fork the chain.
+        conn.execute(
+            db.audit_head.update().where(db.audit_head.c.id == 1).values(seq=db.audit_head.c.seq)
+        )
+        head = conn.execute(
+            select(db.audit_head.c.seq, db.audit_head.c.hash).where(db.audit_head.c.id == 1)
+        ).one()
         seq = int(head.seq) + 1
         prev = str(head.hash)
         ts = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")

@@ -236,3 +236,26 @@ def test_service_writes_a_verifiable_chain_on_each_database(
         assert verify["ok"] and verify["entries"] == 3
     assert main(["audit", "verify", "--db", db_url]) == 0
     assert "OK: 4 entries" in capsys.readouterr().out  # + the auditor's own audit.verify
+
+
+def test_concurrent_writers_in_separate_connections_keep_one_chain(db_url: str) -> None:
+    import threading
+
+    engine_a = db.open_db(db_url)
+    engine_b = db.make_engine(db_url)  # as a second process would: its own engine and lock
+    logs = [AuditLog(engine_a), AuditLog(engine_b)]
+
+    def write(log: AuditLog, n: int) -> None:
+        for _ in range(n):
+            log.append(AuditEvent(action="login", result="ok"))
+
+    threads = [threading.Thread(target=write, args=(log, 15)) for log in logs for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    result = verify_chain(engine_a)
+    assert result.ok, result.problems
+    assert result.entries == 60
+    engine_a.dispose()
+    engine_b.dispose()
