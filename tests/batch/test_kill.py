@@ -163,3 +163,40 @@ def test_workers_stop_when_the_batch_is_killed_mid_hang(tmp_path: Path) -> None:
     while any(_alive(w) for w in workers):
         assert time.monotonic() < deadline, "an orphaned worker kept running"
         time.sleep(0.1)
+
+
+def test_sigterm_stops_cleanly_and_says_how_to_resume(tmp_path: Path) -> None:
+    src = make_folder(tmp_path / "src", 30, nasty=False)
+    out = tmp_path / "out"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+        "DOCSCREEN_FAKE_DELAY": "0.1",
+    }
+    command = _cli(
+        "batch",
+        "run",
+        str(src),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--screener",
+        "tests.batch.fakes:fake_screen",
+        "--no-progress",
+    )
+    proc = subprocess.Popen(
+        command, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    while _finished_units(out / "journal.sqlite3") < 2:
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    proc.terminate()
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "Rerun the same command to resume" in err
+    done = _finished_units(out / "journal.sqlite3")
+    assert 2 <= done < 30
+    # The views were rendered on the way out: every committed unit is in results.jsonl.
+    assert len(keyed(out / "results.jsonl")) == done
