@@ -141,3 +141,10 @@ def test_csrf_is_required_for_cookie_changes(env: Env) -> None:
     _c2, csrf2 = env.login(Role.SUPERVISOR)
     assert csrf2 != csrf
     assert c.post("/screen", files=files, data={"csrf_token": csrf2}).status_code == 403
+
+
+def test_forged_session_cookie_is_anonymous(env: Env) -> None:
+    c = TestClient(env.app, cookies={"ds_session": "A" * 43})
+    assert c.get("/api/v1/me").status_code == 401
+    r = c.get("/", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login"
