@@ -12,6 +12,7 @@ import signal
 import time
 from collections.abc import Sequence
 
+from docscreen.errors import OcrError
 from docscreen.imaging.load import LoadedImage
 from docscreen.models import (
     Document,
@@ -37,6 +38,8 @@ def fake_screen(images: Sequence[LoadedImage], context: ScreeningContext) -> Scr
             os.kill(os.getpid(), signal.SIGKILL)
         if "BOOM" in image.name:
             raise RuntimeError("screener bug")
+        if "OCRFAIL" in image.name:
+            raise OcrError("tesseract failed: killed by signal 9")
         flags = os.environ.get("DOCSCREEN_FAKE_FLAGS")
         if "FLAKY" in image.name and flags:
             # Dies on the first attempt only (a transient crash): the retry must succeed.

@@ -40,6 +40,7 @@ def test_process_pool_reports_bad_files_and_screens_the_rest(
     (src / "zz_CRASH.png").write_bytes(png_bytes(77))
     (src / "zz_BOOM.png").write_bytes(png_bytes(78))
     (src / "zz_FLAKY.png").write_bytes(png_bytes(79))
+    (src / "zz_OCRFAIL.png").write_bytes(png_bytes(80))
     (tmp_path / "flags").mkdir()
     monkeypatch.setenv("DOCSCREEN_FAKE_FLAGS", str(tmp_path / "flags"))
     out = tmp_path / "out"
@@ -57,6 +58,7 @@ def test_process_pool_reports_bad_files_and_screens_the_rest(
         "doc003_HANG.png",
         "zz_CRASH.png",
         "zz_BOOM.png",
+        "zz_OCRFAIL.png",
     }
     assert "corrupt" in errors["doc003_corrupt.jpg"]
     assert "0 bytes" in errors["doc003_empty.png"]
@@ -64,7 +66,8 @@ def test_process_pool_reports_bad_files_and_screens_the_rest(
     assert "timed out after 1.5 s (after 2 attempts)" in errors["doc003_HANG.png"]
     assert "worker crashed (killed by SIGKILL) (after 2 attempts)" in errors["zz_CRASH.png"]
     assert "internal error: RuntimeError: screener bug" in errors["zz_BOOM.png"]
-    assert summary.counts["ERROR"] == 6
+    assert "tesseract failed: killed by signal 9 (after 2 attempts)" in errors["zz_OCRFAIL.png"]
+    assert summary.counts["ERROR"] == 7
     assert summary.counts["CLEAR"] + summary.counts["REVIEW"] + summary.counts["ALERT"] == 7
     assert summary.complete
 

@@ -32,7 +32,14 @@ from typing import Any, Protocol
 
 from docscreen import settings
 from docscreen.batch.sandbox import Sandbox
-from docscreen.batch.types import Failure, Outcome, UnitResult, UnitTask, WorkUnit
+from docscreen.batch.types import (
+    Failure,
+    Outcome,
+    TransientUnitError,
+    UnitResult,
+    UnitTask,
+    WorkUnit,
+)
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +154,8 @@ class InlineExecutor:
             started = time.perf_counter()
             try:
                 got: UnitResult | Failure = task(unit)
+            except TransientUnitError as exc:
+                got = Failure(str(exc), retryable=True)
             except Exception as exc:
                 got = Failure(f"internal error: {type(exc).__name__}: {exc}", retryable=False)
             outcome = _settle(_Feeder(()), unit, 1, got, limits, time.perf_counter() - started)

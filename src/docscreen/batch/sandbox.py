@@ -26,7 +26,7 @@ import threading
 import time
 from multiprocessing.connection import Connection, wait
 
-from docscreen.batch.types import Failure, UnitResult, UnitTask, WorkUnit
+from docscreen.batch.types import Failure, TransientUnitError, UnitResult, UnitTask, WorkUnit
 
 _STOP_GRACE_S = 2.0
 _ORPHAN_POLL_S = 1.0
@@ -102,6 +102,8 @@ class Sandbox:
         self.unit = None
         if kind == "ok" and isinstance(payload, UnitResult):
             return payload
+        if kind == "retry":
+            return Failure(str(payload), retryable=True)
         return Failure(f"internal error: {payload}", retryable=False)
 
     def call(self, unit: WorkUnit, timeout: float) -> UnitResult | Failure:
@@ -174,6 +176,8 @@ def serve(read_fd: int, write_fd: int) -> int:
             return 0
         try:
             message: tuple[str, object] = ("ok", task(unit))
+        except TransientUnitError as exc:
+            message = ("retry", str(exc))
         except Exception as exc:
             message = ("error", f"{type(exc).__name__}: {exc}")
         try:

@@ -56,6 +56,10 @@ class UnitResult:
     errors: tuple[JsonDict, ...] = ()
 
 
+class TransientUnitError(Exception):
+    """Raised by the per-unit work when trying again may help (tesseract killed or timed out)."""
+
+
 @dataclass(frozen=True)
 class Failure:
     """A unit whose worker crashed or hung; retried up to the attempt limit."""

@@ -12,8 +12,8 @@ import re
 import time
 from collections.abc import Sequence
 
-from docscreen.batch.types import Member, Screener, UnitResult, WorkUnit
-from docscreen.errors import InputError
+from docscreen.batch.types import Member, Screener, TransientUnitError, UnitResult, WorkUnit
+from docscreen.errors import InputError, OcrError
 from docscreen.imaging.load import LoadedImage
 from docscreen.models import JsonDict, ScreeningContext, ScreeningReport
 
@@ -78,6 +78,8 @@ def _screen_document(
         started = time.perf_counter()
         try:
             report = screener([image], unit.context)
+        except OcrError as exc:
+            raise TransientUnitError(f"page {number}: {_reason(exc)}") from exc
         except Exception as exc:  # one page's failure is reported and the rest go on
             errors.append(_error_row(unit, member, exc, number))
             continue
@@ -112,6 +114,8 @@ def _screen_bundle(
     started = time.perf_counter()
     try:
         report = screener(images, unit.context)
+    except OcrError as exc:
+        raise TransientUnitError(_reason(exc)) from exc
     except Exception as exc:
         errors.append(
             {
@@ -141,7 +145,10 @@ def _screen_bundle(
 
 
 def process_unit(unit: WorkUnit, screener: Screener = default_screener) -> UnitResult:
-    """Screen one unit: every page of a document file, or all pages of a bundle at once."""
+    """Screen one unit: every page of a document file, or all pages of a bundle at once.
+
+    An OCR failure (tesseract killed or timed out) raises :class:`TransientUnitError` so the
+    executor retries the unit like a worker crash; other errors become error rows at once."""
     rows: list[JsonDict] = []
     errors: list[JsonDict] = []
     if unit.bundle:
