@@ -84,6 +84,7 @@ def test_match_queries_file_in_order_with_error_lines(
                 json.dumps({"id": "c", "dob": "1990"}),
                 json.dumps({"id": "d", "name": "Kadek Wirawan"}),
                 json.dumps({"id": "e", "name": "SUTINI", "nationality": "IDN"}),
+                json.dumps({"id": "g", "name": "SUTINI", "dob": "2001-07-09"}),
                 json.dumps({"id": "f", "name": "Agnes Nahak", "nik": "5371010203750001"}),
             ]
         )
@@ -93,13 +94,15 @@ def test_match_queries_file_in_order_with_error_lines(
     capsys.readouterr()
     assert main(["cases", "match", "--queries", str(q), "--db", db, "--json"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
-    assert [x.get("id") for x in lines] == ["a", None, "c", "d", "e", "f"]
+    assert [x.get("id") for x in lines] == ["a", None, "c", "d", "e", "g", "f"]
     assert lines[0]["alert"] and lines[0]["matches"][0]["case_id"] == "K2"
     assert lines[1]["line"] == 2 and "error" in lines[1]
     assert lines[2]["error"] == "name is missing"
     assert lines[3]["alert"] is False
-    assert lines[4]["alert"] and lines[4]["matches"][0]["features"]["single_name"]
-    assert lines[5]["matches"][0]["features"]["identifier_conflict"] is True
+    # A one-word name alerts only with a birth date that agrees (nationality is not enough).
+    assert not lines[4]["alert"] and lines[4]["matches"][0]["features"]["single_name_blocked"]
+    assert lines[5]["alert"] and lines[5]["matches"][0]["features"]["single_name"]
+    assert lines[6]["matches"][0]["features"]["identifier_conflict"] is True
 
 
 def test_match_needs_name_or_queries(db: str, capsys: pytest.CaptureFixture[str]) -> None:

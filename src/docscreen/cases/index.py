@@ -99,7 +99,13 @@ class CandidateIndex:
         self.key_offsets: npt.NDArray[np.int64] = np.zeros(1, np.int64)
         self.postings: npt.NDArray[np.int32] = np.zeros(0, np.int32)
         self.idf: npt.NDArray[np.float32] = np.zeros(0, np.float32)
+        self.entry_norm: npt.NDArray[np.float32] = np.zeros(0, np.float32)  # idf sum of its keys
         self.token_df: dict[str, int] = {}
+        # How many names in the index normalise to the same key string (homonyms): a name shared
+        # by hundreds of records identifies nobody without a birth date.
+        self.name_hashes: npt.NDArray[np.int64] = np.zeros(0, np.int64)
+        self.homonym_hashes: npt.NDArray[np.int64] = np.zeros(0, np.int64)
+        self.homonym_counts: npt.NDArray[np.int32] = np.zeros(0, np.int32)
         self.id_hashes: npt.NDArray[np.int64] = np.zeros(0, np.int64)
         self.id_records: npt.NDArray[np.int32] = np.zeros(0, np.int32)
         self.id_values: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
@@ -123,6 +129,7 @@ class CandidateIndex:
         sex = array("b")
         id_hash = array("q")
         id_rec = array("i")
+        name_hash = array("q")
         nat_intern: dict[str, str] = {}
         vocab = idx.vocab
         token_df: dict[str, int] = {}
@@ -139,6 +146,7 @@ class CandidateIndex:
             idx.region.append(rec.region)
             for name in rec.names:
                 norm = normalise_name(name)
+                name_hash.append(hash(norm.key_string) >> 1)
                 keys = name_keys(norm)
                 for k in keys:
                     kid = vocab.get(k)
@@ -175,7 +183,13 @@ class CandidateIndex:
         counts = np.bincount(keys_arr, minlength=len(vocab)).astype(np.int64)
         idx.key_offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         idx.idf = np.log((n_entries + 1) / (counts + 1)).astype(np.float32) + np.float32(0.1)
+        idx.entry_norm = np.bincount(
+            entries_arr, weights=idx.idf[keys_arr], minlength=n_entries
+        ).astype(np.float32)
         idx.token_df = token_df
+        idx.name_hashes = np.frombuffer(name_hash, dtype=np.int64).copy()
+        idx.homonym_hashes, counts_h = np.unique(idx.name_hashes, return_counts=True)
+        idx.homonym_counts = counts_h.astype(np.int32)
         hashes = np.frombuffer(id_hash, dtype=np.int64)
         recs = np.frombuffer(id_rec, dtype=np.int32)
         order = np.argsort(hashes, kind="stable")
@@ -214,6 +228,12 @@ class CandidateIndex:
     def entries_of(self, i: int) -> range:
         return range(int(self.record_first_entry[i]), int(self.record_first_entry[i + 1]))
 
+    def homonyms(self, entry: int) -> int:
+        """Names in the index with the same normalised form as this entry's (itself included)."""
+        h = self.name_hashes[entry]
+        i = int(np.searchsorted(self.homonym_hashes, h))
+        return int(self.homonym_counts[i])
+
     def token_weight(self, key: str) -> float:
         """How informative a name part is in this index: 1 for rare parts, lower for common."""
         df = self.token_df.get(key, 0)
@@ -225,11 +245,12 @@ class CandidateIndex:
     def candidates(
         self, name: NormalisedName, limit: int = 200, exclude: frozenset[int] = frozenset()
     ) -> npt.NDArray[np.int64]:
-        """Entry ids sharing the most (idf-weighted) keys with ``name``, best first."""
+        """Entry ids whose keys overlap most (idf-weighted Dice) with ``name``'s, best first."""
         keys = [k for k in name_keys(name) if k in self.vocab]
         if not keys or self.n_entries == 0:
             return np.zeros(0, np.int64)
         kid_arr = np.array([self.vocab[k] for k in keys], dtype=np.int64)
+        q_total = float(self.idf[kid_arr].sum())
         lengths = self.key_offsets[kid_arr + 1] - self.key_offsets[kid_arr]
         # Very common trigrams cost the most and say the least; whole-part keys always count.
         cap = max(1000, int(self.n_entries * MAX_TRIGRAM_FRACTION))
@@ -247,6 +268,9 @@ class CandidateIndex:
             dense = np.bincount(hit_entries, weights=weights, minlength=self.n_entries)
             uniq = np.flatnonzero(dense)
             scores = dense[uniq]
+        # Dice overlap: shared key weight relative to both names, so a longer name that contains
+        # the query does not crowd out the names that are the query.
+        scores = 2.0 * scores / (q_total + self.entry_norm[uniq])
         if exclude:
             scores[np.isin(uniq, np.fromiter(exclude, dtype=np.int64))] = -1.0
         top = np.argpartition(-scores, limit)[:limit] if len(uniq) > limit else np.arange(len(uniq))
@@ -276,6 +300,10 @@ class CandidateIndex:
             self.key_offsets,
             self.postings,
             self.idf,
+            self.entry_norm,
+            self.name_hashes,
+            self.homonym_hashes,
+            self.homonym_counts,
             self.id_hashes,
             self.id_records,
         )

@@ -11,6 +11,7 @@ or sex that disagree) is flagged ``identifier_conflict``, which screening report
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -39,13 +40,16 @@ class MatchConfig:
     report_threshold: float = field(default_factory=settings.MATCH_REPORT_THRESHOLD.get)
     candidates: int = field(default_factory=settings.MATCH_CANDIDATES.get)
     max_results: int = 10
-    dob_exact: float = 0.12
-    dob_overlap: float = 0.06
-    dob_conflict: float = -0.40
+    dob_exact: float = 0.15
+    dob_overlap: float = 0.05
+    dob_conflict: float = -0.50
     nationality_agree: float = 0.04
     nationality_conflict: float = -0.06
     sex_conflict: float = -0.12
     region_agree: float = 0.02
+    # Per factor of ten records sharing the matched name's normalised form, and the most taken.
+    homonym_per_decade: float = -0.25
+    homonym_max: float = -0.60
     conflict_name_score: float = 0.75  # below this, a shared identifier is a different identity
     use_index_weights: bool = True
 
@@ -73,19 +77,33 @@ def parse_birth_dates(text: str | None) -> tuple[BirthDate, ...]:
     return tuple(out)
 
 
+# Birth dates of travellers and records spread over about sixty years.
+BIRTH_SPAN_DAYS = 60 * 365
+
+
 def _dob_feature(query: tuple[BirthDate, ...], rec: RecordView, cfg: MatchConfig) -> JsonDict:
     cand = parse_birth_dates(rec.dob_text)
     if not query or not cand:
-        return {"agreement": "unknown", "adjust": 0.0, "query": None, "candidate": rec.dob_text}
+        return {
+            "agreement": "unknown",
+            "adjust": 0.0,
+            "query": None,
+            "candidate": rec.dob_text,
+            "chance": 1.0,
+        }
     best = "conflict"
     best_gap = 10**9
+    width = BIRTH_SPAN_DAYS
     for q in query:
         for c in cand:
             if q.low <= c.high and c.low <= q.high:
-                kind = "exact" if q.exact and c.exact else "overlap"
-                if kind == "exact" or best != "exact":
-                    best = kind
                 best_gap = 0
+                if q.exact and c.exact:
+                    best, width = "exact", 1
+                elif best != "exact":
+                    best = "overlap"
+                    # The vaguer side decides how easily two dates agree by chance.
+                    width = min(width, max((q.high - q.low).days, (c.high - c.low).days) + 1)
             else:
                 gap = min(abs((q.low - c.high).days), abs((c.low - q.high).days))
                 best_gap = min(best_gap, gap)
@@ -94,11 +112,14 @@ def _dob_feature(query: tuple[BirthDate, ...], rec: RecordView, cfg: MatchConfig
     adjust = {"exact": cfg.dob_exact, "overlap": cfg.dob_overlap, "close": 0.0}.get(
         best, cfg.dob_conflict
     )
+    # Chance that an unrelated person's birth date agrees this well (for the homonym estimate).
+    chance = min(1.0, width / BIRTH_SPAN_DAYS) if best in ("exact", "overlap") else 1.0
     return {
         "agreement": best,
         "adjust": adjust,
         "query": ";".join(q.text for q in query),
         "candidate": rec.dob_text,
+        "chance": round(chance, 6),
     }
 
 
@@ -136,6 +157,11 @@ def _region_feature(query: str | None, rec: RecordView, cfg: MatchConfig) -> Jso
     return {"agreement": "differ", "adjust": 0.0, "candidate": rec.region}
 
 
+EXACT_NAME_SCORE = 0.999
+# Below this many names, part frequencies say nothing about the population.
+MIN_ENTRIES_FOR_FREQUENCY = 1000
+
+
 class Matcher:
     """Scores a query against the records of one index snapshot."""
 
@@ -150,14 +176,46 @@ class Matcher:
 
     def _best_name(
         self, qn: NormalisedName, entries: list[int]
-    ) -> tuple[NameComparison, str] | None:
-        best: tuple[NameComparison, str] | None = None
+    ) -> tuple[NameComparison, str, int] | None:
+        best: tuple[NameComparison, str, int] | None = None
         for e in entries:
             cand_name = self.index.entry_names[e]
             comp = compare_names(qn, normalise_name(cand_name), self._weigh)
             if best is None or comp.score > best[0].score:
-                best = (comp, cand_name)
+                best = (comp, cand_name, e)
         return best
+
+    def _frequency(self, comp: NameComparison, entry: int, dob_chance: float) -> JsonDict:
+        """How many records could carry the matched name parts, and a birth date agreeing as
+        well, by chance: a common name needs a precise birth date to mean anything."""
+        idx = self.index
+        n = max(idx.n_entries, 1)
+        expected = float(n)
+        for part in comp.parts:
+            if part.how == "initial":
+                continue
+            for key in part.candidate_keys:
+                # Other names with this part (the candidate itself does not count).
+                expected *= max(idx.token_df.get(key, 1) - 1, 0) / n
+        if not comp.parts or n < MIN_ENTRIES_FOR_FREQUENCY:
+            expected = 0.0
+        if comp.score >= EXACT_NAME_SCORE:
+            # Independence underestimates common combinations (Yosef Da Costa): count the other
+            # records that carry exactly this name.
+            expected = max(expected, float(idx.homonyms(entry) - 1))
+        # Penalised from one chance carrier in a hundred on: at about one expected carrier the
+        # match is as likely a coincidence as not.
+        expected = max(expected, 0.0)
+        chance = expected * dob_chance
+        adjust = max(
+            self.config.homonym_max,
+            min(0.0, self.config.homonym_per_decade * math.log10(max(chance * 100.0, 1.0))),
+        )
+        return {
+            "expected_homonyms": round(expected, 2),
+            "chance_matches": round(chance, 4),
+            "adjust": round(adjust, 4),
+        }
 
     def match(
         self, query: MatchQuery, exclude_entries: frozenset[int] = frozenset()
@@ -193,15 +251,20 @@ class Matcher:
             best = self._best_name(qn, entries)
             if best is None:
                 continue
-            comp, matched = best
+            comp, matched, entry = best
             rec = idx.record(r)
             dob = _dob_feature(q_dob, rec, cfg)
+            common = self._frequency(comp, entry, dob["chance"])
             nat = _nationality_feature(q_nat, rec, cfg)
             sex = _sex_feature(q_sex, rec, cfg)
             region = _region_feature(q_region, rec, cfg)
-            adjust = dob["adjust"] + nat["adjust"] + sex["adjust"] + region["adjust"]
+            adjust = (
+                dob["adjust"] + nat["adjust"] + sex["adjust"] + region["adjust"] + common["adjust"]
+            )
             score = min(1.0, max(0.0, comp.score + adjust))
-            supported = dob["agreement"] in ("exact", "overlap") or nat["agreement"] == "agree"
+            # Stricter than "date or nationality": most travellers share the record's
+            # nationality, so for a one-word name only the birth date is evidence.
+            supported = dob["agreement"] in ("exact", "overlap")
             single_ok = not comp.single_name or (comp.exact_single and supported)
             alert = score >= cfg.threshold and single_ok
             ident: JsonDict | None = None
@@ -224,6 +287,7 @@ class Matcher:
                 "nationality": nat,
                 "sex": sex,
                 "region": region,
+                "name_frequency": common,
                 "single_name": comp.single_name,
                 "single_name_blocked": not single_ok and r not in id_hits,
                 "identifier": ident,

@@ -36,6 +36,7 @@ class PartMatch:
     similarity: float
     how: str  # exact | spelling | initial | truncation | fuzzy | joined
     rules: tuple[str, ...] = ()
+    candidate_keys: tuple[str, ...] = ()  # spelling keys of the candidate part(s)
 
     def to_dict(self) -> JsonDict:
         out: JsonDict = {
@@ -127,7 +128,7 @@ def compare_names(
             continue
         q_sim[i] = sim
         c_sim[j] = sim
-        parts.append(PartMatch(qa[i].text, cb[j].text, sim, how, rules))
+        parts.append(PartMatch(qa[i].text, cb[j].text, sim, how, rules, (cb[j].key,)))
 
     q_cov = _coverage(qa, q_sim, weigh)
     c_cov = _coverage(cb, c_sim, weigh)
@@ -168,14 +169,18 @@ def _join_pass(
             if j in y_sim or j + 1 in y_sim:
                 continue
             joined = ys[j].key + ys[j + 1].key
-            sim = Levenshtein.normalized_similarity(x.key, joined)
+            sim = max(
+                Levenshtein.normalized_similarity(x.key, joined),
+                Levenshtein.normalized_similarity(x.text, ys[j].text + ys[j + 1].text),
+            )
             if sim >= min_sim:
                 x_sim[i] = sim
                 y_sim[j] = sim
                 y_sim[j + 1] = sim
                 both = f"{ys[j].text} {ys[j + 1].text}"
                 q, c = (both, x.text) if swapped else (x.text, both)
-                parts.append(PartMatch(q, c, sim, "joined"))
+                keys = (x.key,) if swapped else (ys[j].key, ys[j + 1].key)
+                parts.append(PartMatch(q, c, sim, "joined", (), keys))
                 break
 
 
