@@ -1,0 +1,97 @@
+"""How the document reached the camera: a greyscale photocopy, or a photo of a screen.
+
+* Photocopy: an identity document is printed in colour (security print, photo, emblem); a
+  greyscale copy has none left.  The score is how little colour the flat document carries: the
+  90th percentile of Lab chroma over the page.  This is the pixels' colour content, never the
+  file's colour space: every input is first converted to the same 8-bit BGR representation, so a
+  CMYK JPEG, an RGB JPEG and a PNG of the same page give the same figure.
+* Screen recapture: a photo of a screen carries a moire, a fine periodic beat between the screen's
+  pixel grid and the camera's.  The score is the strength of the strongest isolated peak in the
+  mid-to-high band of the image's power spectrum (periods 2.2-9 px) over the median of that band.
+  Frequencies on the axes (text lines, page edges) and on the 8-px grid (any block-based
+  compression of the capture) are left out, so the compression of the file cannot raise it.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from docscreen.forensics.page import Page, to_bgr8
+from docscreen.forensics.types import Region, SignalResult, judged
+
+PHOTOCOPY = "photocopy"
+RECAPTURE = "recapture"
+_TILE = 256
+
+
+def greyness(page: Page) -> float:
+    """1 - (90th percentile chroma / 20): near 1 for a grey copy, 0 or below for colour print."""
+    # Every third pixel is plenty for a percentile over a megapixel page.
+    lab = cv2.cvtColor(page.image[::3, ::3], cv2.COLOR_BGR2LAB).astype(np.float32)
+    chroma = np.hypot(lab[:, :, 1] - 128.0, lab[:, :, 2] - 128.0)
+    return float(1.0 - np.percentile(chroma, 90) / 20.0)
+
+
+def photocopy(page: Page, threshold: float) -> SignalResult:
+    score = greyness(page)
+    whole = Region(page.to_source((0, 0, page.image.shape[1], page.image.shape[0])), "page", score)
+    return judged(PHOTOCOPY, score, threshold, (whole,))
+
+
+def _band_mask(n: int) -> NDArray[np.bool_]:
+    f = np.fft.fftfreq(n)
+    fy, fx = np.meshgrid(f, f, indexing="ij")
+    r = np.hypot(fx, fy)
+    band = (r >= 1 / 9.0) & (r <= 1 / 2.2)
+    axis = (np.abs(fx) < 3 / n) | (np.abs(fy) < 3 / n)
+    grid = np.zeros_like(band)
+    for k in range(-4, 5):
+        grid |= np.abs(fx - k / 8.0) < 2.5 / n
+        grid |= np.abs(fy - k / 8.0) < 2.5 / n
+    return np.asarray(band & ~axis & ~grid)
+
+
+_MASK = _band_mask(_TILE)
+_WINDOW = np.outer(np.hanning(_TILE), np.hanning(_TILE)).astype(np.float32)
+
+
+def moire_score(image: NDArray[np.generic], page: Page) -> float:
+    """log(peak / median) of the averaged tile spectrum over the document, in original pixels."""
+    bgr = to_bgr8(image)
+    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    xs = [p[0] for p in page.quad.points]
+    ys = [p[1] for p in page.quad.points]
+    h, w = grey.shape
+    x0, x1 = int(max(0, min(xs))), int(min(w, max(xs)))
+    y0, y1 = int(max(0, min(ys))), int(min(h, max(ys)))
+    # Tiles from the inner part of the document (its edges and the table are not wanted).
+    cx0, cx1 = x0 + (x1 - x0) // 6, x1 - (x1 - x0) // 6
+    cy0, cy1 = y0 + (y1 - y0) // 6, y1 - (y1 - y0) // 6
+    if cx1 - cx0 < _TILE or cy1 - cy0 < _TILE:
+        cx0, cy0, cx1, cy1 = 0, 0, w, h
+    if cx1 - cx0 < _TILE or cy1 - cy0 < _TILE:
+        return 0.0
+    # Mean LOG power over tiles: a moire sits at the same frequency in every tile, while text
+    # and print periodicities move from tile to tile and are averaged down.
+    logp = np.zeros((_TILE, _TILE), np.float32)
+    nx = max(1, min(3, (cx1 - cx0) // _TILE))
+    ny = max(1, min(2, (cy1 - cy0) // _TILE))
+    for ty in np.linspace(cy0, cy1 - _TILE, ny).astype(int):
+        for tx in np.linspace(cx0, cx1 - _TILE, nx).astype(int):
+            tile = grey[ty : ty + _TILE, tx : tx + _TILE]
+            tile = (tile - tile.mean()) * _WINDOW
+            logp += np.log(np.abs(np.fft.fft2(tile)) ** 2 + 1e-3).astype(np.float32)
+    logp /= nx * ny
+    # Prominence over the local spectrum (a peak, not a rising background).
+    shifted = np.fft.fftshift(logp)
+    local = cv2.medianBlur(np.ascontiguousarray(shifted), 5)
+    prom = np.fft.ifftshift(shifted - cv2.blur(local, (9, 9)))
+    return float(prom[_MASK].max())
+
+
+def recapture(image: NDArray[np.generic], page: Page, threshold: float) -> SignalResult:
+    score = moire_score(image, page)
+    whole = Region(page.to_source((0, 0, page.image.shape[1], page.image.shape[0])), "page", score)
+    return judged(RECAPTURE, score, threshold, (whole,))

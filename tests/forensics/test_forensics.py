@@ -1,0 +1,166 @@
+"""Tamper signals on small generated genuine/forged pairs (same seed, same capture chain)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from functools import cache
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from docscreen.checks.catalogue import CATALOGUE
+from docscreen.forensics import CODES, Hints, analyse, outline, tamper_findings
+from docscreen.forensics.analyse import Analysis
+from docscreen.imaging.load import load_image
+from docscreen.models import Document, DocumentKind, Field, Severity, Status
+from docscreen.specimens import Specimen, SpecimenOptions, make_specimen
+
+OPTS = SpecimenOptions(today=dt.date(2026, 6, 1))
+CAPTURE = "low_res=200"  # a flat 200-dpi scan: small and fast
+
+
+@cache
+def spec(seed: int, kind: str, forgery: str | None = None, capture: str = CAPTURE) -> Specimen:
+    return make_specimen(seed, kind, forgery, capture, options=OPTS)
+
+
+def document(s: Specimen) -> Document:
+    fields = {
+        n: Field(n, str(v["value"]), str(v.get("text", "")), 1.0, tuple(v["box"]))
+        for n, v in s.truth["fields"].items()
+        if v["box"][2] > 0 and v["box"][3] > 0
+    }
+    return Document(file=s.id, kind=DocumentKind(s.truth["kind"]), fields=fields)
+
+
+def run(s: Specimen, image: np.ndarray | None = None) -> Analysis:  # type: ignore[type-arg]
+    pixels = s.image if image is None else image
+    return analyse(pixels, document(s), hints=Hints(portrait_box=tuple(s.truth["portrait_box"])))
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_retyped_field_stands_out_in_glyphs(seed: int) -> None:
+    genuine = run(spec(seed, "idn_passport")).signal("glyphs")
+    forged_spec = spec(seed, "idn_passport", "inpaint_retype")
+    forged = run(forged_spec).signal("glyphs")
+    field = forged_spec.truth["forgery"]["details"]["field"]
+    assert forged.score > genuine.score + 2.0
+    per_field = forged.details["per_field"]
+    assert max(per_field, key=lambda n: per_field[n][0]) == field
+    assert genuine.status is Status.PASS
+
+
+def test_erased_background_raises_the_seam_score() -> None:
+    """Paint a field's background flat (texture gone, text kept): its seam score rises."""
+    s = spec(2, "idn_passport")
+    name = "birth_date"
+    x, y, w, h = s.truth["fields"][name]["box"]
+    img = s.image.copy()
+    grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    box = (slice(y - 2, y + h + 2), slice(x - 2, x + w + 2))
+    # White-out: the paper around the glyphs is painted one flat colour, the ink is kept.
+    paper_px = grey[box] > 150
+    flat = np.median(img[box][paper_px], axis=0).astype(np.uint8)
+    edited = img.copy()
+    edited[box][paper_px] = flat
+    before = run(s).signal("seam").details["per_field"][name]
+    after = (
+        run(s, np.ascontiguousarray(edited, dtype=np.uint8))
+        .signal("seam")
+        .details["per_field"][name]
+    )
+    assert after > before + 0.3
+
+
+def test_copied_block_is_found_by_copy_move() -> None:
+    """A digit block with its background pasted from one field over another is matched back."""
+    s = spec(2, "idn_passport")
+    src = s.truth["fields"]["issue_date"]["box"]
+    dst = s.truth["fields"]["expiry_date"]["box"]
+    img = s.image.copy()
+    sx, sy, sw, sh = src
+    dx, dy = dst[0], dst[1]
+    # The last two year digits plus a margin of background, as a forger's clone brush takes them.
+    cw = int(sw * 0.25)
+    patch = img[sy - 4 : sy + sh + 4, sx + sw - cw : sx + sw + 4].copy()
+    img[dy - 4 : dy - 4 + patch.shape[0], dx + dst[2] - cw : dx + dst[2] - cw + patch.shape[1]] = (
+        patch
+    )
+    genuine = run(s).signal("copy_move")
+    forged = run(s, img).signal("copy_move")
+    before = genuine.details["per_field"]["expiry_date"]
+    after = forged.details["per_field"]["expiry_date"]
+    assert after > before + 0.3
+    assert after > forged.threshold > before
+    assert forged.status is Status.FAIL
+    assert any(r.label == "expiry_date" for r in forged.regions)
+
+
+def test_photocopy_is_flagged_and_colour_print_passes() -> None:
+    colour = run(spec(4, "idn_ktp")).signal("photocopy")
+    copy = run(spec(4, "idn_ktp", capture=CAPTURE + ",photocopy:0.3")).signal("photocopy")
+    assert colour.status is Status.PASS
+    assert copy.status is Status.FAIL
+    assert copy.score > colour.score
+
+
+def test_screen_recapture_moire_is_flagged() -> None:
+    plain = run(spec(1, "idn_passport")).signal("recapture")
+    screen = run(spec(1, "idn_passport", capture=CAPTURE + ",moire:0.3")).signal("recapture")
+    assert plain.status is Status.PASS
+    assert screen.status is Status.FAIL
+
+
+def test_photo_border_shift_raises_the_photo_score() -> None:
+    """A portrait re-glued a few px off leaves a second edge along its border."""
+    s = spec(2, "idn_passport")
+    x, y, w, h = s.truth["portrait_box"]
+    img = s.image.copy()
+    face = img[y : y + h, x : x + w].copy()
+    img[y + 5 : y + h - 5, x + 6 : x + w - 6] = cv2.resize(face, (w - 12, h - 10))
+    before = run(s).signal("photo").score
+    after = run(s, img).signal("photo").score
+    assert after > before
+
+
+def test_unusable_capture_abstains() -> None:
+    s = spec(5, "idn_passport", capture=CAPTURE + ",blur:1.0")
+    res = run(s)
+    for name in ("seam", "glyphs", "copy_move", "photo", "recapture"):
+        sig = res.signal(name)
+        assert sig.status is Status.NOT_PERFORMED, name
+        assert sig.reason
+
+
+def test_verdicts_do_not_follow_the_file_format() -> None:
+    """Re-encoding a genuine capture as RGB JPEG q75 (the SIDTD forgeries' format) changes nothing."""
+    s = spec(6, "idn_passport", capture=CAPTURE + ",jpeg=92")
+    original = load_image(s.data).pixels
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(original[:, :, ::-1])).save(buf, "JPEG", quality=75)
+    reencoded = load_image(buf.getvalue()).pixels
+    a, b = run(s, original), run(s, reencoded)
+    for sa, sb in zip(a.signals, b.signals, strict=True):
+        assert sa.status == sb.status, (sa.name, sa.score, sb.score)
+
+
+def test_findings_are_review_level_pixel_evidence_and_outline_draws_them() -> None:
+    s = spec(4, "idn_ktp", capture=CAPTURE + ",photocopy:0.3")
+    findings = tamper_findings(s.image, document(s), index=1)
+    assert {f.code for f in findings} == set(CODES.values())
+    for f in findings:
+        rule = CATALOGUE[f.code]
+        assert f.pixel and rule.pixel
+        assert f.severity in (Severity.MEDIUM, Severity.LOW)
+        assert f.message.id and f.message.en and f.message.id != f.message.en
+        assert {"score", "threshold", "status"} <= set(f.evidence)
+    failed = [f for f in findings if f.status is Status.FAIL]
+    assert failed and all(d == 1 for f in failed for d, _ in f.boxes)
+    drawn = outline(s.image, findings, document=1)
+    assert drawn.shape == s.image.shape
+    assert not np.array_equal(drawn, s.image)
+    # Only the failed findings' boxes are drawn: nothing is drawn for another document index.
+    assert np.array_equal(outline(s.image, findings, document=0), s.image)
