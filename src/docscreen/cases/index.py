@@ -261,12 +261,14 @@ class CandidateIndex:
         slices = [self.postings[self.key_offsets[k] : self.key_offsets[k + 1]] for k in kid_arr]
         hit_entries = np.concatenate(slices)
         weights = np.repeat(self.idf[kid_arr], lengths)
+        uniq: npt.NDArray[np.int64]
         if len(hit_entries) * 8 < self.n_entries:
-            uniq, inverse = np.unique(hit_entries, return_inverse=True)
+            found, inverse = np.unique(hit_entries, return_inverse=True)
+            uniq = found.astype(np.int64)
             scores = np.bincount(inverse, weights=weights)
         else:  # dense accumulation is cheaper than sorting when most entries are hit anyway
             dense = np.bincount(hit_entries, weights=weights, minlength=self.n_entries)
-            uniq = np.flatnonzero(dense)
+            uniq = np.flatnonzero(dense).astype(np.int64)
             scores = dense[uniq]
         # Dice overlap: shared key weight relative to both names, so a longer name that contains
         # the query does not crowd out the names that are the query.
