@@ -8,6 +8,7 @@ without the image readers.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections.abc import Iterable, Sequence
@@ -17,11 +18,13 @@ from typing import Any
 from docscreen.checks.context import RuleInput
 from docscreen.checks.docio import document_from_dict
 from docscreen.checks.engine import run_rules
-from docscreen.checks.policy import RANK, Policy, decide, load_policy
+from docscreen.checks.policy import RANK, Policy, apply_policy, decide, load_policy
 from docscreen.checks.records import case_evidence
-from docscreen.errors import ConfigurationError, InputError
+from docscreen.errors import ConfigurationError, DocscreenError, InputError
 from docscreen.indonesia.regions import RegionTable, load_regions
 from docscreen.models import Document, Finding, ScreeningContext, ScreeningReport, Status
+
+log = logging.getLogger(__name__)
 
 _STATUS_ORDER = {Status.FAIL: 0, Status.PASS: 1, Status.NOT_PERFORMED: 2}
 
@@ -58,20 +61,40 @@ def load_json_documents(path: Path) -> list[Document]:
     return docs
 
 
-def read_inputs(inputs: Iterable[Any]) -> list[Document]:
-    """Documents from images, JSON files or Documents (images through the document reader)."""
-    out: list[Document] = []
+def read_inputs(inputs: Iterable[Any]) -> list[tuple[Document, Any]]:
+    """Documents from images, JSON files or Documents, each with its decoded pixels (None for
+    documents given as data).  Images go through the document reader."""
+    out: list[tuple[Document, Any]] = []
     for item in inputs:
         if isinstance(item, Document):
-            out.append(item)
+            out.append((item, None))
         elif isinstance(item, str | Path) and str(item).lower().endswith((".json", ".jsonl")):
-            out += load_json_documents(Path(item))
+            out += [(d, None) for d in load_json_documents(Path(item))]
         else:
             try:
                 from docscreen.documents.read import read_document
+                from docscreen.imaging.load import LoadedImage, load_image
             except ImportError as exc:  # pragma: no cover - the reader ships with the package
                 raise ConfigurationError("the document reader is not available") from exc
-            out.append(read_document(item))
+            loaded = item if isinstance(item, LoadedImage) else load_image(item)
+            out.append((read_document(loaded), loaded.pixels))
+    return out
+
+
+def tamper_findings(read: list[tuple[Document, Any]]) -> list[Finding]:
+    """Image-tamper signals of every document given as an image (none when forensics is absent)."""
+    try:
+        from docscreen.forensics import tamper_findings as forensic
+    except ImportError:
+        return []
+    out: list[Finding] = []
+    for index, (doc, pixels) in enumerate(read):
+        if pixels is None:
+            continue
+        try:
+            out += forensic(pixels, doc, index=index)
+        except DocscreenError as exc:
+            log.warning("tamper analysis failed for document %d: %s", index, exc)
     return out
 
 
@@ -91,17 +114,22 @@ def screen(
     store: Any = None,
     policy: Policy | None = None,
     regions: RegionTable | _Configured | None = CONFIGURED,
+    forensics: bool = True,
 ) -> ScreeningReport:
     """Screen one traveller's documents (a bundle) and return the report.
 
     ``store``: a ``docscreen.cases`` CaseStore, a database URL, None (use ``DOCSCREEN_DB_URL`` when
     set) or False (no case matching).  ``policy`` defaults to ``DOCSCREEN_POLICY`` or the built-in
-    policy; ``regions`` to the list at ``DOCSCREEN_REGION_CODES`` (None: no list)."""
+    policy; ``regions`` to the list at ``DOCSCREEN_REGION_CODES`` (None: no list).  Documents given
+    as images also get the image-tamper findings (``forensics=False`` skips them)."""
     start = time.perf_counter()
     items: Sequence[Any] = inputs if isinstance(inputs, list | tuple) else [inputs]
     context = context or ScreeningContext()
-    documents = tuple(read_inputs(items))
+    read = read_inputs(items)
+    documents = tuple(doc for doc, _ in read)
     t_read = time.perf_counter()
+    tamper = tamper_findings(read) if forensics else []
+    t_forensics = time.perf_counter()
     policy = policy or load_policy()
     table = load_regions() if isinstance(regions, _Configured) else regions
     if store is None:
@@ -109,7 +137,11 @@ def screen(
     records = case_evidence(documents, store) if store else None
     t_cases = time.perf_counter()
     inp = RuleInput(documents, context, policy.thresholds, table, records)
-    findings = sort_findings(run_rules(inp, policy))
+    findings = run_rules(inp, policy)
+    if tamper:
+        done = {f.code for f in tamper}
+        findings = [f for f in findings if f.code not in done] + apply_policy(tamper, policy)
+    findings = sort_findings(findings)
     decision = decide(findings, policy)
     end = time.perf_counter()
     return ScreeningReport(
@@ -117,6 +149,11 @@ def screen(
         findings=tuple(findings),
         matches=records.matches if records is not None else (),
         documents=documents,
-        timings={"read": t_read - start, "cases": t_cases - t_read, "rules": end - t_cases},
+        timings={
+            "read": t_read - start,
+            "forensics": t_forensics - t_read,
+            "cases": t_cases - t_forensics,
+            "rules": end - t_cases,
+        },
         seconds=end - start,
     )

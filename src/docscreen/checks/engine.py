@@ -21,6 +21,8 @@ from docscreen.models import Finding
 
 log = logging.getLogger(__name__)
 
+IMAGE_CODES = frozenset(c for c, r in CATALOGUE.items() if r.source == "docscreen.forensics")
+
 
 def run_rules(inp: RuleInput, policy: Policy | None = None) -> list[Finding]:
     """Findings of every catalogue rule (each code at least once), policy overrides applied.
@@ -38,5 +40,11 @@ def run_rules(inp: RuleInput, policy: Policy | None = None) -> list[Finding]:
         found += [skipped(c, "not applicable") for c in codes if c not in seen]
         out += found
     missing = [c for c in CATALOGUE if c not in {f.code for f in out}]
-    out += [skipped(c, "no rule function registered") for c in missing]
+    # Image-tamper codes come from docscreen.forensics when screening images (see screening.py).
+    out += [
+        skipped(c, "needs the document image (image forensics)")
+        if c in IMAGE_CODES
+        else skipped(c, "no rule function registered")
+        for c in missing
+    ]
     return apply_policy(out, policy or Policy())
