@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from docscreen.checks import catalogue
 from docscreen.checks.catalogue import CATALOGUE, CSV_CODES
 from docscreen.models import Severity
 
@@ -35,3 +36,8 @@ def test_rules_doc_lists_every_code() -> None:
     for code, rule in CATALOGUE.items():
         assert f"`{code}`" in text, code
         assert rule.message_en in text, code
+
+
+def test_codes_are_unique() -> None:
+    codes = [r.code for r in catalogue._RULES]
+    assert len(codes) == len(set(codes))

@@ -21,7 +21,7 @@ from docscreen.models import Finding
 
 log = logging.getLogger(__name__)
 
-IMAGE_CODES = frozenset(c for c, r in CATALOGUE.items() if r.source == "docscreen.forensics")
+IMAGE_CODES = frozenset(c for c in CATALOGUE if c.startswith("TAMPER-"))
 
 
 def run_rules(inp: RuleInput, policy: Policy | None = None) -> list[Finding]:
