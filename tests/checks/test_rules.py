@@ -232,3 +232,13 @@ def test_a_number_read_without_its_first_letter_is_not_a_mismatch(regions: Regio
     assert found["MRZ-VIZ-NUMBER"].status is Status.NOT_PERFORMED
     assert "incompletely" in found["MRZ-VIZ-NUMBER"].explanation
     assert found["PP-04"].status is Status.PASS  # the verified MRZ number is used
+
+
+def test_reading_defects_are_not_reported_as_forgeries(regions: RegionTable) -> None:
+    # A label read in place of the number, and one date read into both date fields.
+    pp = passport(document_number="NOPASPPASSPI", issue_date="2033-01-09")
+    found = {f.code: f for f in run_rules(rich(regions, pp))}
+    assert found["MRZ-VIZ-NUMBER"].status is Status.NOT_PERFORMED
+    assert "unreadable" in found["MRZ-VIZ-NUMBER"].explanation
+    for code in ("ICAO-ISSUE-EXPIRY", "ICAO-VALIDITY", "PP-05"):
+        assert found[code].status is Status.NOT_PERFORMED, code

@@ -164,3 +164,13 @@ def norm_sex(value: str | None) -> str | None:
     if v == "X":
         return "X"
     return None
+
+
+def issue_date_of(doc: Document) -> dt.date | None:
+    """The printed issue date, or None when unreadable or identical to the expiry date (a reader
+    that copies one date into both fields must not look like a document issued on its expiry)."""
+    issue = parse_date(doc.value("issue_date"))
+    if issue is None:
+        return None
+    expiry = parse_date(doc.value("expiry_date"))
+    return None if expiry == issue else issue

@@ -11,6 +11,7 @@ from docscreen.checks.context import (
     MRZ_KINDS,
     RuleInput,
     add_years,
+    issue_date_of,
     norm_sex,
     parse_date,
 )
@@ -263,7 +264,7 @@ def validity(inp: RuleInput) -> list[Finding]:
     docs = inp.of_kind(*MRZ_KINDS)
     for index, doc in docs:
         expiry = best_expiry(doc)
-        issue = parse_date(doc.value("issue_date"))
+        issue = issue_date_of(doc)
         d: JsonDict = {"document": index}
         exp_box = boxes_of(index, doc, "expiry_date") or boxes_of(index, doc, "mrz")
         if expiry is None:
@@ -316,7 +317,7 @@ def validity(inp: RuleInput) -> list[Finding]:
 def birth_before_issue(inp: RuleInput, docs: list[tuple[int, Document]]) -> list[Finding]:
     out: list[Finding] = []
     for index, doc in docs:
-        issue = parse_date(doc.value("issue_date"))
+        issue = issue_date_of(doc)
         birth = best_birth(doc, inp.context.screening_date)
         if issue is None or birth is None:
             out.append(
@@ -419,7 +420,15 @@ def _cmp_fields(
         a = re.sub(r"[\s<]", "", number.upper()).translate(_NUM_FIX)
         b = v.document_number.strip("<").translate(_NUM_FIX)
         same = a == b
-        if not same and _clipped(a, b):
+        if not same and sum(ch.isdigit() for ch in number) < 3:
+            # A "number" without digits is a label or noise read in its place, not a number.
+            res["document_number"] = (
+                Status.NOT_PERFORMED,
+                f"printed number unreadable ({number!r})",
+                {"mrz": b, "printed": number},
+            )
+            number = ""
+        elif not same and _clipped(a, b):
             # One character lost at an edge is a reading defect, not a different number.
             res["document_number"] = (
                 Status.NOT_PERFORMED,

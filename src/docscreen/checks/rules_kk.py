@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from docscreen.checks.context import RuleInput, age_on, norm_sex, parse_date
+from docscreen.checks.context import RuleInput, age_on, issue_date_of, norm_sex, parse_date
 from docscreen.checks.names import compare_indonesian
 from docscreen.checks.registry import rule
 from docscreen.checks.result import boxes_of, fail, passed, skipped
@@ -50,7 +50,7 @@ def kk_number(inp: RuleInput) -> list[Finding]:
                 problems.append(f"district {digits[:6]} in no list")
             try:
                 yy = int(digits[10:12])
-                printed = parse_date(doc.value("issue_date"))
+                printed = issue_date_of(doc)
                 year = 2000 + yy if 2000 + yy <= inp.context.screening_date.year else 1900 + yy
                 reg = dt.date(year, int(digits[8:10]), int(digits[6:8]))
                 if printed is not None and reg > printed:

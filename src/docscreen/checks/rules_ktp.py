@@ -5,7 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from docscreen.checks.context import PASSPORT_KINDS, RuleInput, age_on, norm_sex, parse_date
+from docscreen.checks.context import (
+    PASSPORT_KINDS,
+    RuleInput,
+    age_on,
+    issue_date_of,
+    norm_sex,
+    parse_date,
+)
 from docscreen.checks.registry import rule
 from docscreen.checks.result import boxes_of, fail, passed, skipped
 from docscreen.checks.traveller import birth_claims, kk_members, kk_row_of_traveller
@@ -254,13 +261,13 @@ def ktp_fresh(inp: RuleInput) -> tuple[bool, str]:
     days = inp.thresholds.just_in_time_days
     refs: list[tuple[str, dt.date]] = []
     for _, pp in inp.of_kind(*PASSPORT_KINDS):
-        d = parse_date(pp.value("issue_date"))
+        d = issue_date_of(pp)
         if d is not None:
             refs.append(("passport issue", d))
     if inp.context.departure_date is not None:
         refs.append(("departure", inp.context.departure_date))
     for _, doc in inp.of_kind(DocumentKind.IDN_KTP, DocumentKind.IDN_KK):
-        issued = parse_date(doc.value("issue_date"))
+        issued = issue_date_of(doc)
         if issued is None:
             continue
         for label, ref in refs:
@@ -276,11 +283,11 @@ def passport_fresh(inp: RuleInput) -> tuple[bool, str]:
     """PP-11's condition: the passport issued at most N days after the KTP/KK."""
     days = inp.thresholds.just_in_time_days
     for _, pp in inp.of_kind(*PASSPORT_KINDS):
-        p_issue = parse_date(pp.value("issue_date"))
+        p_issue = issue_date_of(pp)
         if p_issue is None:
             continue
         for _, doc in inp.of_kind(DocumentKind.IDN_KTP, DocumentKind.IDN_KK):
-            issued = parse_date(doc.value("issue_date"))
+            issued = issue_date_of(doc)
             if issued is not None and 0 <= (p_issue - issued).days <= days:
                 return (
                     True,
@@ -340,7 +347,7 @@ def issue_rules(inp: RuleInput) -> list[Finding]:
     th = inp.thresholds
     out: list[Finding] = []
     for index, doc in ktps:
-        issue = parse_date(doc.value("issue_date"))
+        issue = issue_date_of(doc)
         birth = parse_date(doc.value("birth_date"))
         married = is_ever_married(doc.value("marital_status"))
         ev: JsonDict = {"document": index, "issue": doc.value("issue_date"), "birth": doc.value("birth_date"),
@@ -470,10 +477,10 @@ def just_in_time_ktp(inp: RuleInput) -> list[Finding]:
     docs = inp.of_kind(DocumentKind.IDN_KTP, DocumentKind.IDN_KK)
     if not docs:
         return [skipped("KTP-09", "no KTP or KK in this screening")]
-    if not any(parse_date(d.value("issue_date")) for _, d in docs):
+    if not any(issue_date_of(d) for _, d in docs):
         return [skipped("KTP-09", "KTP/KK issue date not read")]
     has_ref = inp.context.departure_date is not None or any(
-        parse_date(p.value("issue_date")) for _, p in inp.of_kind(*PASSPORT_KINDS)
+        issue_date_of(p) for _, p in inp.of_kind(*PASSPORT_KINDS)
     )
     if not has_ref:
         return [skipped("KTP-09", "no passport issue date or departure date to compare with")]

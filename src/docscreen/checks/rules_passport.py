@@ -12,8 +12,8 @@ from docscreen.checks.context import (
     RuleInput,
     add_years,
     age_on,
+    issue_date_of,
     norm_sex,
-    parse_date,
 )
 from docscreen.checks.names import compare_indonesian
 from docscreen.checks.registry import rule
@@ -112,7 +112,7 @@ def passport_validity(inp: RuleInput) -> list[Finding]:
     out: list[Finding] = []
     grace = dt.timedelta(days=th.validity_grace_days)
     for index, doc in pps:
-        issue = parse_date(doc.value("issue_date"))
+        issue = issue_date_of(doc)
         expiry = best_expiry(doc)
         birth = best_birth(doc, inp.context.screening_date)
         if issue is None or expiry is None or birth is None:
@@ -274,9 +274,8 @@ def passport_versus_ktp(inp: RuleInput) -> list[Finding]:
     # PP-10: issuing office near the KTP province.
     out.append(_office_rule(inp, pi, p, ki, k))
     # PP-11: passport just after the KTP/KK.
-    if parse_date(p.value("issue_date")) is None or not any(
-        parse_date(d.value("issue_date"))
-        for _, d in inp.of_kind(DocumentKind.IDN_KTP, DocumentKind.IDN_KK)
+    if issue_date_of(p) is None or not any(
+        issue_date_of(d) for _, d in inp.of_kind(DocumentKind.IDN_KTP, DocumentKind.IDN_KK)
     ):
         out.append(skipped("PP-11", "issue dates not read"))
     else:
