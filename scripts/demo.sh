@@ -14,7 +14,7 @@ $DS mrz "${singles[@]}"
 echo
 echo "-- Screening each single document (docscreen screen) --"
 $DS screen "${singles[@]}"
-for b in sample_docs/bundle_*/; do
+for b in sample_docs/bundle-*/; do
   echo
   echo "-- Screening traveller bundle $b as one traveller (docscreen screen --as-bundle) --"
   $DS screen --as-bundle "$b"*.jpg "$b"*.png
