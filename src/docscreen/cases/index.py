@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz import fuzz, process
 
 from docscreen.cases.records import CaseRecord, normalise_document_number, normalise_nationality
 from docscreen.names.normalise import INITIAL, NormalisedName, normalise_name
@@ -31,6 +32,8 @@ SEX_NAMES = {1: "M", 2: "F", 3: "X"}
 _VOWELS = str.maketrans("", "", "AEIOU")
 # Trigrams shared by more than this fraction of entries say little and cost a lot: skipped.
 MAX_TRIGRAM_FRACTION = 0.10
+# The key-overlap stage keeps this many times the requested candidates for the string re-rank.
+PREFILTER_FACTOR = 8
 
 
 def _part_keys(key: str) -> list[str]:
@@ -88,6 +91,7 @@ class CandidateIndex:
         self.case_ids: list[str] = []
         self.roles: list[str] = []
         self.entry_names: list[str] = []
+        self.entry_keys: list[str] = []  # normalised key string of each name (re-ranking)
         self.entry_record: npt.NDArray[np.int32] = np.zeros(0, np.int32)
         self.record_first_entry: npt.NDArray[np.int32] = np.zeros(1, np.int32)
         self.dob: npt.NDArray[np.int32] = np.zeros((0, 2), np.int32)
@@ -146,7 +150,9 @@ class CandidateIndex:
             idx.region.append(rec.region)
             for name in rec.names:
                 norm = normalise_name(name)
-                name_hash.append(hash(norm.key_string) >> 1)
+                key_string = norm.key_string
+                name_hash.append(hash(key_string) >> 1)
+                idx.entry_keys.append(key_string)
                 keys = name_keys(norm)
                 for k in keys:
                     kid = vocab.get(k)
@@ -275,9 +281,21 @@ class CandidateIndex:
         scores = 2.0 * scores / (q_total + self.entry_norm[uniq])
         if exclude:
             scores[np.isin(uniq, np.fromiter(exclude, dtype=np.int64))] = -1.0
-        top = np.argpartition(-scores, limit)[:limit] if len(uniq) > limit else np.arange(len(uniq))
-        top = top[np.argsort(-scores[top], kind="stable")]
+        wide = limit * PREFILTER_FACTOR
+        top = np.argpartition(-scores, wide)[:wide] if len(uniq) > wide else np.arange(len(uniq))
         top = top[scores[top] > 0]
+        if len(top) > limit:
+            # Second stage in C: rapidfuzz on the normalised key strings of the wider set, so the
+            # names the scorer sees are the ones closest as strings, not only by shared keys.
+            keys_top = [self.entry_keys[int(e)] for e in uniq[top]]
+            ts = process.cdist(
+                [name.key_string], keys_top, scorer=fuzz.token_sort_ratio, dtype=np.float32
+            )[0]
+            combined = ts + np.float32(20.0) * scores[top].astype(np.float32)
+            keep = np.argpartition(-combined, limit)[:limit]
+            top = top[keep[np.argsort(-combined[keep], kind="stable")]]
+        else:
+            top = top[np.argsort(-scores[top], kind="stable")]
         return uniq[top].astype(np.int64)
 
     def records_by_identifier(self, kind: str, value: str) -> list[int]:
@@ -312,6 +330,7 @@ class CandidateIndex:
         total = sum(int(a.nbytes) for a in arrays)
         total += sum(49 + len(s) for s in self.case_ids) + 8 * len(self.case_ids)
         total += sum(49 + len(s) for s in self.entry_names) + 8 * len(self.entry_names)
+        total += sum(49 + len(s) for s in self.entry_keys) + 8 * len(self.entry_keys)
         total += 8 * (
             len(self.roles) + len(self.dob_text) + len(self.nationality) + len(self.region)
         )
