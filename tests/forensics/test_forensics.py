@@ -135,6 +135,12 @@ def test_unusable_capture_abstains() -> None:
         assert sig.reason
 
 
+def test_blank_picture_raises_nothing() -> None:
+    blank = np.full((300, 480, 3), 200, np.uint8)
+    for f in tamper_findings(blank, None):
+        assert f.status is Status.NOT_PERFORMED, f.code
+
+
 def test_verdicts_do_not_follow_the_file_format() -> None:
     """Re-encoding a genuine capture as RGB JPEG q75 (the SIDTD forgeries' format) changes nothing."""
     s = spec(6, "idn_passport", capture=CAPTURE + ",jpeg=92")

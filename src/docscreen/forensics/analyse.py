@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -32,12 +33,12 @@ class Thresholds:
     detection rate and false-positive rate they give on the separate test split.
     """
 
-    seam: float = 1.2
-    glyphs: float = 9.0
-    copy_move: float = 0.9
-    photo: float = 1.1
-    photocopy: float = 0.8
-    recapture: float = 4.3
+    seam: float = 1.288
+    glyphs: float = 40.68
+    copy_move: float = 0.748
+    photo: float = 1.259
+    photocopy: float = 0.764
+    recapture: float = 4.033
 
 
 # Where the portrait sits on each layout (fractions of the flat page: x, y, w, h), measured on
@@ -136,6 +137,17 @@ def _gate(
     return assess_quality(QualityInput(rectify(image, page.quad)))
 
 
+_SIGNAL_ERRORS = (cv2.error, ValueError, IndexError, ZeroDivisionError, np.linalg.LinAlgError)
+
+
+def _safe(name: str, fn: Callable[[], SignalResult]) -> SignalResult:
+    """A signal that breaks on an odd image abstains with the reason instead of failing a screening."""
+    try:
+        return fn()
+    except _SIGNAL_ERRORS as exc:
+        return not_performed(name, f"signal could not run on this image ({type(exc).__name__})")
+
+
 def analyse(
     image: NDArray[np.generic],
     document: Document | None = None,
@@ -162,28 +174,30 @@ def analyse(
         out.extend(not_performed(n, why) for n in FIELD_SIGNALS)
     else:
         if page.fields:
-            out.append(seam(page, th.seam))
+            out.append(_safe("seam", lambda: seam(page, th.seam)))
             template = _template_for(document.kind.value, page) if document is not None else None
-            out.append(glyphs(page, th.glyphs, template))
+            out.append(_safe("glyphs", lambda: glyphs(page, th.glyphs, template)))
             digits = hints.digit_fields or _digit_fields(document)
-            out.append(copy_move(page, th.copy_move, digits))
+            out.append(_safe("copy_move", lambda: copy_move(page, th.copy_move, digits)))
         else:
             out.extend(
                 not_performed(n, "no field was located on the document")
                 for n in ("seam", "glyphs", "copy_move")
             )
         kind = document.kind if document is not None else None
-        out.append(photo(page, _portrait(page, kind, hints.portrait_box), th.photo))
+        out.append(
+            _safe("photo", lambda: photo(page, _portrait(page, kind, hints.portrait_box), th.photo))
+        )
     # A photocopy is often washed out (the gate's exposure check fails on it), so only a page too
     # dark to hold any colour makes this check abstain.
     if q.metrics.get("brightness", 128.0) < 40.0:
         out.append(not_performed("photocopy", "too dark to judge colour"))
     else:
-        out.append(photocopy(page, th.photocopy))
+        out.append(_safe("photocopy", lambda: photocopy(page, th.photocopy)))
     if q.checks.get("blur") == "fail":
         out.append(not_performed("recapture", "too blurred to see a screen pattern"))
     else:
-        out.append(recapture(bgr, page, th.recapture))
+        out.append(_safe("recapture", lambda: recapture(bgr, page, th.recapture)))
     return Analysis(tuple(out), time.perf_counter() - start, q)
 
 

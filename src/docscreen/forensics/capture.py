@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from docscreen.forensics.page import Page, to_bgr8
-from docscreen.forensics.types import Region, SignalResult, judged
+from docscreen.forensics.types import Region, SignalResult, judged, not_performed
 
 PHOTOCOPY = "photocopy"
 RECAPTURE = "recapture"
@@ -35,6 +35,10 @@ def greyness(page: Page) -> float:
 
 
 def photocopy(page: Page, threshold: float) -> SignalResult:
+    # A blank or featureless picture is grey too, but it is not a copy of a document.
+    printed = float(((page.paper - page.grey)[::3, ::3] > 40).mean())
+    if printed < 0.005:
+        return not_performed(PHOTOCOPY, "no print found on the page")
     score = greyness(page)
     whole = Region(page.to_source((0, 0, page.image.shape[1], page.image.shape[0])), "page", score)
     return judged(PHOTOCOPY, score, threshold, (whole,))
