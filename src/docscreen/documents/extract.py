@@ -44,7 +44,7 @@ def is_mrz_word(w: Word) -> bool:
     return "<<" in w.text or (len(w.text) >= 20 and w.text.count("<") >= 2)
 
 
-def _strip_separators(words: Sequence[Word]) -> list[Word]:
+def strip_separators(words: Sequence[Word]) -> list[Word]:
     out = list(words)
     while out and (out[0].text in _SEPARATORS or set(out[0].text) <= _SEPARATORS):
         out.pop(0)
@@ -153,7 +153,7 @@ def _value_right(a: _Anchors, hit: LabelHit, max_x: int) -> list[Word]:
         for i, w in enumerate(row.words)
         if i >= hit.end and w.box[0] < stop and (hit.row, i) not in a.label_words
     ]
-    return _strip_separators(words)
+    return strip_separators(words)
 
 
 def _value_below(a: _Anchors, hit: LabelHit, max_x: int) -> list[Word]:
@@ -176,7 +176,7 @@ def _value_below(a: _Anchors, hit: LabelHit, max_x: int) -> list[Word]:
         ]
         # Rows holding only captions (an English caption under an Indonesian one) are skipped.
         if words:
-            return _strip_separators(words)
+            return strip_separators(words)
     return []
 
 
@@ -211,7 +211,7 @@ def extract_fields(page: Page, template: Template) -> dict[str, Field]:
             vwords = _value_right(anchors, hit, limit)
         else:
             vwords = _value_below(anchors, hit, limit)
-        fields = _read_spec(spec, vwords)
+        fields = read_spec(spec, vwords)
         region = _search_region(anchors, hit, spec, limit)
         for name, f in fields.items():
             # An unreadable value still says where it should have been (for the glare check).
@@ -222,7 +222,7 @@ def extract_fields(page: Page, template: Template) -> dict[str, Field]:
     return out
 
 
-def _targets(spec: FieldSpec) -> tuple[str, ...]:
+def field_names(spec: FieldSpec) -> tuple[str, ...]:
     return ("birth_place", "birth_date") if spec.kind == "place_date" else (spec.name,)
 
 
@@ -236,7 +236,7 @@ def _fill_from_layout(page: Page, template: Template, a: _Anchors, out: dict[str
     dxs: list[float] = []
     dys: list[float] = []
     for spec in template.fields:
-        f = out.get(_targets(spec)[0])
+        f = out.get(field_names(spec)[0])
         if spec.nominal is None or f is None or f.value is None or f.box is None:
             continue
         nx, ny, _, nh = spec.nominal
@@ -248,7 +248,7 @@ def _fill_from_layout(page: Page, template: Template, a: _Anchors, out: dict[str
         id(w) for f in out.values() if f.value is not None for w in _words_in(page, f.box)
     }
     for spec in template.fields:
-        names = _targets(spec)
+        names = field_names(spec)
         if spec.nominal is None or all(
             out.get(n) is not None and out[n].value is not None for n in names
         ):
@@ -269,7 +269,7 @@ def _fill_from_layout(page: Page, template: Template, a: _Anchors, out: dict[str
         rows = group_rows(inside)
         mid = (y0 + y1) / 2
         row = min(rows, key=lambda r: abs(r.cy - mid))
-        for name, f in _read_spec(spec, _strip_separators(list(row.words))).items():
+        for name, f in read_spec(spec, strip_separators(list(row.words))).items():
             old = out.get(name)
             if f.value is not None and (old is None or old.value is None):
                 out[name] = Field(name, f.value, f.raw, 0.9 * f.confidence, f.box)
@@ -284,7 +284,7 @@ def _words_in(page: Page, box: Box | None) -> list[Word]:
     ]
 
 
-def _read_spec(spec: FieldSpec, vwords: Sequence[Word]) -> dict[str, Field]:
+def read_spec(spec: FieldSpec, vwords: Sequence[Word]) -> dict[str, Field]:
     raw = " ".join(w.text for w in vwords)
     if spec.kind == "place_date":
         iso, before = _date_in(raw)

@@ -20,7 +20,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from docscreen.documents.classify import Classification, classify
-from docscreen.documents.extract import Page, extract_fields, is_mrz_word
+from docscreen.documents.extract import (
+    Page,
+    extract_fields,
+    field_names,
+    is_mrz_word,
+    read_spec,
+    strip_separators,
+)
 from docscreen.documents.templates import TEMPLATES, Template
 from docscreen.errors import DocscreenError, OcrTimeoutError
 from docscreen.imaging.load import LoadedImage, load_image
@@ -98,6 +105,58 @@ def _ocr_pass(engine: OcrEngine, rect: Rectified, mrz: MrzResult | None) -> _Pas
     return _Pass(rect, words, classify(tokens, mrz, layout=rect.layout))
 
 
+# At most this many second looks per document (each a small single-line tesseract call).
+MAX_REREADS = 5
+_LINE_OPTIONS = OcrOptions(lang="eng+ind", psm=7)
+
+
+def _reread(
+    engine: OcrEngine, rect: Rectified, template: Template, fields: dict[str, Field]
+) -> dict[str, Field]:
+    """Give unreadable fields a second look: OCR just their region as one text line.
+
+    Sparse-text mode loses lone characters ("B+", "P") and words touching other print; a crop
+    read as one line usually gets them, for a fraction of the page's OCR time.
+    """
+    out = dict(fields)
+    h, w = rect.image.shape[:2]
+    budget = MAX_REREADS
+    for spec in template.fields:
+        if budget == 0:
+            break
+        names = field_names(spec)
+        if all(out.get(n) is not None and out[n].value is not None for n in names):
+            continue
+        boxes = [b for n in names if (f := out.get(n)) is not None and (b := f.box) is not None]
+        if not boxes and spec.nominal is not None:
+            nx, ny, nw, nh = spec.nominal
+            boxes = [(round(nx * w), round(ny * h), round(nw * w), round(nh * h))]
+        if not boxes:
+            continue
+        x0 = max(0, min(b[0] for b in boxes) - 6)
+        y0 = max(0, min(b[1] for b in boxes) - 6)
+        x1 = min(w, max(b[0] + b[2] for b in boxes) + 6)
+        y1 = min(h, max(b[1] + b[3] for b in boxes) + 6)
+        if x1 - x0 < 8 or y1 - y0 < 8:
+            continue
+        budget -= 1
+        words = engine.words(rect.image[y0:y1, x0:x1], _LINE_OPTIONS)
+        words = [
+            Word(
+                wd.text,
+                wd.confidence,
+                (wd.box[0] + x0, wd.box[1] + y0, wd.box[2], wd.box[3]),
+                wd.line,
+            )
+            for wd in words
+        ]
+        for name, f in read_spec(spec, strip_separators(words)).items():
+            old = out.get(name)
+            if f.value is not None and (old is None or old.value is None):
+                out[name] = f
+    return out
+
+
 def _to_image(fields: dict[str, Field], rect: Rectified) -> dict[str, Field]:
     out: dict[str, Field] = {}
     for name, f in fields.items():
@@ -128,7 +187,7 @@ def _quality(rect: Rectified, template: Template | None, fields: dict[str, Field
         for n in critical
         if (f := fields.get(n)) is not None and f.value is not None and f.confidence >= 0.5
     )
-    return assess_quality(QualityInput(rect, boxes, critical, read))
+    return assess_quality(QualityInput(rect, boxes, critical, read, template is not None))
 
 
 def read_document(
@@ -188,10 +247,17 @@ def read_document(
     kind = best.cls.kind
     template = TEMPLATES.get(kind)
     fields: dict[str, Field] = {}
+    timeout_note: str | None = None
     if template is not None:
         h, w = rect.image.shape[:2]
         fields = extract_fields(Page(tuple(best.words), w, h), template)
+        try:
+            fields = _reread(engine, rect, template, fields)
+        except OcrTimeoutError as exc:
+            timeout_note = f"ocr: second look at unreadable fields stopped ({exc})"
     quality = _quality(rect, template, fields)
+    if timeout_note is not None:
+        quality = dataclasses.replace(quality, notes=(*quality.notes, timeout_note))
     if mrz_note is not None:
         quality = Quality(
             quality.usable,

@@ -289,7 +289,7 @@ def find_document(image: NDArray[np.uint8]) -> Quad:
         qarea = float(cv2.contourArea(pts.astype(np.float32)))
         if qarea <= 0 or qarea > 0.995 * total:
             continue
-        if len(_touching(pts, sw, sh)) >= 3:
+        if len(_touching(pts, sw, sh)) >= 3 and qarea >= 0.9 * total:
             continue  # the image frame itself (noise or a full-bleed scan), not an outline
         fill = min(area / qarea, qarea / area)
         step = _edge_contrast(smooth, pts)

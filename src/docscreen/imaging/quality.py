@@ -29,7 +29,7 @@ BLUR_PX_PER_MM = 6.0
 class QualityThresholds:
     """Limits of the gate; defaults measured on generated captures (see benchmarks/viz_accuracy)."""
 
-    min_sharpness: float = 120.0  # variance of Laplacian at BLUR_PX_PER_MM
+    min_sharpness: float = 800.0  # variance of Laplacian at BLUR_PX_PER_MM
     max_glare_over_field: float = 0.4  # blown-out share of a critical field's box ...
     min_field_contrast: float = 24.0  # ... whose ink is washed out (grey-level spread p95-p5)
     min_px_per_mm: float = 4.0  # ~100 dpi
@@ -46,6 +46,7 @@ class QualityInput:
     field_boxes: Mapping[str, Box] = field(default_factory=dict)  # rectified coordinates
     critical_fields: tuple[str, ...] = ()
     read_fields: frozenset[str] = frozenset()  # critical fields that were read with confidence
+    document_recognised: bool = False  # a known document was read from this image
     thresholds: QualityThresholds = field(default_factory=QualityThresholds)
 
 
@@ -107,7 +108,14 @@ def assess_quality(inp: QualityInput) -> Quality:
 
     # Resolution from the document outline.
     metrics["px_per_mm"] = rect.px_per_mm
-    if not rect.quad.found:
+    if not rect.quad.found and inp.document_recognised:
+        # A document was read, yet neither its outline nor a scan cropped to it was found: part
+        # of it lies outside the picture (or merges with the background).
+        checks["resolution"] = "not_performed"
+        checks["cut_off"] = "fail"
+        reasons.append("cut_off: the document's whole outline is not in the picture")
+        notes.append("resolution: not performed, no document outline was found")
+    elif not rect.quad.found:
         checks["resolution"] = "not_performed"
         checks["cut_off"] = "not_performed"
         notes.append(
