@@ -309,6 +309,8 @@ def read_spec(spec: FieldSpec, vwords: Sequence[Word]) -> dict[str, Field]:
     if not vwords:
         return {spec.name: Field(spec.name, None, "", 0.0, None)}
     value = _normaliser(spec.kind)(raw)
+    if value is not None and spec.pattern is not None and not re.fullmatch(spec.pattern, value):
+        value = None  # e.g. a passport number whose letter was lost: unread, not wrong
     return {spec.name: _field(spec.name, vwords, value)}
 
 

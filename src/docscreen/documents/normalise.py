@@ -239,8 +239,13 @@ def normalise_rt_rw(text: str) -> str | None:
 
 
 def normalise_blood_type(text: str) -> str | None:
-    """``A``, ``B+``, ``AB-``, ``O`` or ``-`` (unknown), as printed on KTPs."""
-    t = re.sub(r"[^A-Z0-9+\-]", "", text.upper()).replace("0", "O").replace("4", "+")
+    """``A``, ``B+``, ``AB-``, ``O`` or ``-`` (unknown), as printed on KTPs.
+
+    Only the text after the last colon counts (a crop may catch the label's end), and digits
+    tesseract reads for these letters are mapped back (8 -> B, 0 -> O, 4 -> A).
+    """
+    t = text.upper().rsplit(":", 1)[-1]
+    t = re.sub(r"[^A-Z0-9+\-]", "", t).translate(str.maketrans("804", "BOA"))
     m = re.fullmatch(r"(AB|A|B|O)([+\-]?)", t)
     if m:
         return m.group(1) + m.group(2)

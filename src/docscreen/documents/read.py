@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -140,15 +141,26 @@ def _reread(
         if x1 - x0 < 8 or y1 - y0 < 8:
             continue
         budget -= 1
-        words = engine.words(rect.image[y0:y1, x0:x1], _LINE_OPTIONS)
+        crop = rect.image[y0:y1, x0:x1]
+        # Tesseract reads best with letters 25-40 px high; small print is enlarged first.
+        k = 2.0 if (y1 - y0) < 60 else 1.0
+        if k != 1.0:
+            crop = np.asarray(
+                cv2.resize(crop, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC), dtype=np.uint8
+            )
         words = [
             Word(
                 wd.text,
                 wd.confidence,
-                (wd.box[0] + x0, wd.box[1] + y0, wd.box[2], wd.box[3]),
+                (
+                    round(wd.box[0] / k) + x0,
+                    round(wd.box[1] / k) + y0,
+                    round(wd.box[2] / k),
+                    round(wd.box[3] / k),
+                ),
                 wd.line,
             )
-            for wd in words
+            for wd in engine.words(crop, _LINE_OPTIONS)
         ]
         for name, f in read_spec(spec, strip_separators(words)).items():
             old = out.get(name)

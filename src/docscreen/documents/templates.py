@@ -23,6 +23,7 @@ class FieldSpec:
     where: str  # "right" | "below"
     kind: str  # date | sex | nik | name | text | code | docnum | rt_rw | blood | place_date | valid
     critical: bool = False  # glare over it makes the capture unusable
+    pattern: str | None = None  # a normalised value must match this, else it counts as unread
     # Where the value is printed on the reference layout (x, y, w, h as fractions of the
     # document).  Used only when the label cannot be read (small print suffers first from blur),
     # shifted by how far the fields that were found sit from their own reference places.
@@ -87,6 +88,7 @@ IDN_PASSPORT = Template(
             "below",
             "docnum",
             critical=True,
+            pattern=r"[A-Z]\d{7}",
         ),
         FieldSpec(
             "full_name",
