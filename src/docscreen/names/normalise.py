@@ -248,6 +248,10 @@ def normalise_name(raw: str) -> NormalisedName:
     tokens: list[NameToken] = []
     for text_i, role_i in joined:
         role = role_i
+        if text_i == "M" and role == NAME and not any(t.role == NAME for t in tokens):
+            # Passports print "M FIRMAN" for M. Firman: a leading bare M is Muhammad.
+            text_i = "MUHAMMAD"
+            fired.append("abbreviation:M->MUHAMMAD")
         if len(text_i) == 1 and text_i.isalpha() and role == NAME:
             role = INITIAL
         key, key_rules = spelling_key(text_i)
