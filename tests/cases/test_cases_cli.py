@@ -123,3 +123,17 @@ def test_readable_table(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cases", "match", "--name", "Joko Susanto", "--db", db]) == 0
     out = capsys.readouterr().out
     assert "K1" in out and "ALERT" in out
+
+
+def test_import_progress_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docscreen.commands import cases as cases_cmd
+
+    monkeypatch.setattr(cases_cmd, "PROGRESS_EVERY", 2)
+    src = tmp_path / "cases.csv"
+    src.write_text(CSV, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'p.sqlite3'}"
+    assert main(["cases", "import", str(src), "--db", url, "--chunk-size", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "cases import: 2 rows" in err
