@@ -79,3 +79,12 @@ def test_cut_off_and_missing_outline() -> None:
     q2 = assess_quality(_rect(_card(), found=False))
     assert q2.checks["cut_off"] == "not_performed"
     assert q2.checks["resolution"] == "not_performed"
+
+
+def test_recognised_document_without_outline_is_cut_off() -> None:
+    inp = _rect(_card(), found=False)
+    q = assess_quality(
+        QualityInput(inp.rectified, inp.field_boxes, ("nik",), document_recognised=True)
+    )
+    assert q.checks["cut_off"] == "fail"
+    assert not q.usable
