@@ -292,8 +292,8 @@ class CandidateIndex:
                 [name.key_string], keys_top, scorer=fuzz.token_sort_ratio, dtype=np.float32
             )[0]
             combined = ts + np.float32(20.0) * scores[top].astype(np.float32)
-            keep = np.argpartition(-combined, limit)[:limit]
-            top = top[keep[np.argsort(-combined[keep], kind="stable")]]
+            best = np.argpartition(-combined, limit)[:limit]
+            top = top[best[np.argsort(-combined[best], kind="stable")]]
         else:
             top = top[np.argsort(-scores[top], kind="stable")]
         return uniq[top].astype(np.int64)
