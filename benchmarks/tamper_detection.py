@@ -230,7 +230,9 @@ def sidtd(th: Thresholds) -> list[str]:
         for label, data in variants:
             img = load_image(data)
             boxes, photo = _sidtd_boxes(p.stem)
-            kind = DocumentKind.TD1_CARD if "alb" in p.name else DocumentKind.PASSPORT
+            # These layouts are not in the glyph template or the portrait table: the glyph signal
+            # compares sibling fields and the photo signal uses the annotated photo box.
+            kind = DocumentKind.UNKNOWN
             doc = Document(
                 file=label,
                 kind=kind,

@@ -29,13 +29,15 @@ def _profile(grad: Float, box: Box, side: str) -> Float | None:
         y0, y1 = y + h // 6, y + h - h // 6
         if a < 0 or b > ww or y1 <= y0:
             return None
-        return np.asarray(grad[y0:y1, a:b].mean(axis=0))
+        strip = grad[max(0, y0) : min(hh, y1), a:b]
+        return np.asarray(strip.mean(axis=0)) if strip.size else None
     cy = y if side == "top" else y + h
     a, b = cy - _BAND, cy + _BAND + 1
     x0, x1 = x + w // 6, x + w - w // 6
     if a < 0 or b > hh or x1 <= x0:
         return None
-    return np.asarray(grad[a:b, x0:x1].mean(axis=1))
+    strip = grad[a:b, max(0, x0) : min(ww, x1)]
+    return np.asarray(strip.mean(axis=1)) if strip.size else None
 
 
 def side_score(profile: Float) -> float:
