@@ -48,8 +48,8 @@ class MatchConfig:
     sex_conflict: float = -0.12
     region_agree: float = 0.02
     # Per factor of ten records sharing the matched name's normalised form, and the most taken.
-    homonym_per_decade: float = -0.25
-    homonym_max: float = -0.60
+    homonym_per_decade: float = -0.35
+    homonym_max: float = -0.70
     conflict_name_score: float = 0.75  # below this, a shared identifier is a different identity
     use_index_weights: bool = True
 
@@ -203,13 +203,13 @@ class Matcher:
             # Independence underestimates common combinations (Yosef Da Costa): count the other
             # records that carry exactly this name.
             expected = max(expected, float(idx.homonyms(entry) - 1))
-        # Penalised from one chance carrier in a hundred on: at about one expected carrier the
-        # match is as likely a coincidence as not.
+        # Penalised from one chance carrier in ten on: at about one expected carrier the match
+        # is as likely a coincidence as not.
         expected = max(expected, 0.0)
         chance = expected * dob_chance
         adjust = max(
             self.config.homonym_max,
-            min(0.0, self.config.homonym_per_decade * math.log10(max(chance * 100.0, 1.0))),
+            min(0.0, self.config.homonym_per_decade * math.log10(max(chance * 10.0, 1.0))),
         )
         return {
             "expected_homonyms": round(expected, 2),
