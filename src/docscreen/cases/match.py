@@ -47,6 +47,7 @@ class MatchConfig:
     nationality_conflict: float = -0.06
     sex_conflict: float = -0.12
     region_agree: float = 0.02
+    single_name: float = -0.10  # one word identifies less than a full name
     # Per factor of ten records sharing the matched name's normalised form, and the most taken.
     homonym_per_decade: float = -0.35
     homonym_max: float = -0.70
@@ -261,6 +262,8 @@ class Matcher:
             adjust = (
                 dob["adjust"] + nat["adjust"] + sex["adjust"] + region["adjust"] + common["adjust"]
             )
+            if comp.single_name:
+                adjust += cfg.single_name
             score = min(1.0, max(0.0, comp.score + adjust))
             # Stricter than "date or nationality": most travellers share the record's
             # nationality, so for a one-word name only the birth date is evidence.
