@@ -322,7 +322,7 @@ class DaskExecutor:
                 n_workers=self._local_workers,
                 threads_per_worker=1,
                 processes=self._processes,
-                dashboard_address=":0",  # never the fixed 8787: another cluster may hold it
+                dashboard_address="127.0.0.1:0",  # loopback, any free port: 8787 may be taken
             ) as cluster,
             distributed.Client(cluster) as client,
         ):
