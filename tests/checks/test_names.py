@@ -63,3 +63,8 @@ def test_indonesian_normalisation() -> None:
     assert not different.same and different.shared == 0
     partial = compare_indonesian("YOHANES NDUN", "YOHANES TEFA")
     assert not partial.same and partial.shared == 1
+
+
+def test_printed_word_split_by_ocr_is_joined() -> None:
+    cmp = compare_mrz_viz(["MARBUN", "BAKIADI"], viz_tokens("MARBUN B KIADI"))
+    assert cmp.same and ("BAKIADI", "B KIADI", "joined") in cmp.pairs

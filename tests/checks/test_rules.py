@@ -242,3 +242,17 @@ def test_reading_defects_are_not_reported_as_forgeries(regions: RegionTable) -> 
     assert "unreadable" in found["MRZ-VIZ-NUMBER"].explanation
     for code in ("ICAO-ISSUE-EXPIRY", "ICAO-VALIDITY", "PP-05"):
         assert found[code].status is Status.NOT_PERFORMED, code
+
+
+def test_name_reading_gaps_are_not_mismatches(regions: RegionTable) -> None:
+    mrz = td3(given="YOHANES PAULUS")
+    found = {f.code: f for f in run_rules(rich(regions, passport(mrz, full_name="YOHANES NDUN")))}
+    assert found["MRZ-VIZ-NAME"].status is Status.NOT_PERFORMED  # PAULUS not read, none differ
+    # A misread printed name is one fault (MRZ-VIZ-NAME), not also a passport/KTP disagreement.
+    found = {f.code: f for f in run_rules(rich(regions, passport(full_name="PMO PAMIT")))}
+    assert found["MRZ-VIZ-NAME"].status is Status.FAIL
+    assert found["PP-08"].status is Status.PASS
+    # Changed on both zones of the passport (name swap): PP-08 fails, HIGH without shared token.
+    swapped = passport(td3(surname="TEFA", given="MARIA"), full_name="MARIA TEFA")
+    pp08 = next(f for f in run_rules(rich(regions, swapped)) if f.code == "PP-08")
+    assert pp08.status is Status.FAIL and pp08.severity.value == "HIGH"

@@ -123,6 +123,17 @@ def compare_mrz_viz(
         else:
             used.add(found[0])
             pairs.append((token, found[1], found[2]))
+    # OCR sometimes splits one printed word in two ("B KIADI" for BAKIADI): join neighbours.
+    for token in list(unmatched):
+        for j in range(len(right) - 1):
+            if j in used or j + 1 in used:
+                continue
+            joined = right[j][0] + right[j + 1][0]
+            if _token_match(token, icao_variants(joined), max_edits) is not None:
+                used |= {j, j + 1}
+                unmatched.remove(token)
+                pairs.append((token, f"{right[j][0]} {right[j + 1][0]}", "joined"))
+                break
     extra = tuple(raw for j, (raw, _) in enumerate(right) if j not in used)
     return NameComparison(
         same=bool(left) and not unmatched,

@@ -382,7 +382,13 @@ def _cmp_fields(
             "unmatched_mrz": list(cmp.unmatched_left),
             "extra_printed": list(cmp.unmatched_right),
         }
-        res["name"] = (Status.PASS if cmp.same else Status.FAIL, cmp.explain(), ev)
+        if not cmp.same and cmp.shared and not cmp.unmatched_right:
+            # Every printed token read agrees with the MRZ, some MRZ tokens were not read in the
+            # printed name: an incomplete reading, nothing contradicts.
+            why = "printed name read incompletely: " + cmp.explain()
+            res["name"] = (Status.NOT_PERFORMED, why, ev)
+        else:
+            res["name"] = (Status.PASS if cmp.same else Status.FAIL, cmp.explain(), ev)
     # Dates: compared as YYMMDD, the only thing the MRZ holds.
     for name, raw in (("birth_date", v.birth_raw), ("expiry_date", v.expiry_raw)):
         text = doc.value(name)

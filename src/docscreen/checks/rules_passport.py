@@ -240,6 +240,14 @@ def passport_versus_ktp(inp: RuleInput) -> list[Finding]:
         out.append(skipped("PP-08", "name not read on both documents"))
     else:
         cmp = compare_indonesian(a, b, inp.thresholds.name_max_edits)
+        # The passport's MRZ name counts too: a misread printed name must not also look like a
+        # passport/KTP disagreement (MRZ-VIZ-NAME reports the printed one).
+        v = mrz_view_of(p)
+        mrz_name = " ".join(x for x in (v.given_names, v.surname) if x) if v is not None else ""
+        if not cmp.same and mrz_name:
+            alt = compare_indonesian(mrz_name, b, inp.thresholds.name_max_edits)
+            if alt.same or alt.shared > cmp.shared:
+                a, cmp = mrz_name, alt
         ev8: JsonDict = {"passport": a, "ktp": b, "pairs": [list(x) for x in cmp.pairs],
                          "unmatched": list(cmp.unmatched_left), "extra": list(cmp.unmatched_right)}  # fmt: skip
         if cmp.same:
