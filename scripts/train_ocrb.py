@@ -182,7 +182,7 @@ def build_dataset(
     for _ in range(n_lines):
         gray, text, centres, _ = sample_line(rng, renderer)
         ink = ink_map(gray)
-        grid = fit_grid(ink, len(text))
+        grid = fit_grid(ink, len(text), refine=False)
         if grid is None or abs(grid.x0 - centres[0]) > 0.3 * grid.pitch:
             skipped += 1
             continue
@@ -272,8 +272,8 @@ def train(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=20261129)
-    parser.add_argument("--lines", type=int, default=4000, help="synthetic training lines")
-    parser.add_argument("--hidden", type=int, default=192)
+    parser.add_argument("--lines", type=int, default=5000, help="synthetic training lines")
+    parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)

@@ -40,6 +40,11 @@ class MrzLine:
     cap: float
     pitch: float
     glyphs: int
+    slope: float = 0.0  # dy/dx left after the rotation (perspective, curled pages)
+
+    def y_at(self, x: float) -> float:
+        """Centre height of the line at ``x``."""
+        return self.y + self.slope * (x - (self.x1 + self.x2) / 2)
 
     @property
     def chars(self) -> float:
@@ -208,14 +213,19 @@ def _line_from(
     if len(gaps) < 5:
         return None
     pitch = float(np.median(gaps))
-    return MrzLine(
-        y=float(np.median(cy)),
-        x1=float(px.min()),
-        x2=float((px + pw).max()),
-        cap=cap,
-        pitch=pitch,
-        glyphs=len(cx),
-    )
+    x1, x2 = float(px.min()), float((px + pw).max())
+    mid = (x1 + x2) / 2
+    keep = np.ones(len(cx), dtype=bool)
+    slope, y = 0.0, float(np.median(cy))
+    for _ in range(2):
+        slope, y = (float(v) for v in np.polyfit(cx[keep] - mid, cy[keep], 1))
+        keep = np.abs(cy - (y + slope * (cx - mid))) <= 0.25 * cap
+        if keep.sum() < 5:
+            slope, y = 0.0, float(np.median(cy))
+            break
+    if abs(slope) > 0.05:
+        slope, y = 0.0, float(np.median(cy))
+    return MrzLine(y=y, x1=x1, x2=x2, cap=cap, pitch=pitch, glyphs=len(cx), slope=slope)
 
 
 def _merge_collinear(lines: list[MrzLine]) -> list[MrzLine]:
@@ -227,13 +237,15 @@ def _merge_collinear(lines: list[MrzLine]) -> list[MrzLine]:
             same = abs(m.y - ln.y) <= 0.3 * m.cap and 0.75 <= ln.cap / m.cap <= 1.33
             gap = max(ln.x1 - m.x2, m.x1 - ln.x2)
             if same and gap <= 3.5 * max(m.pitch, ln.pitch):
+                mid = (min(m.x1, ln.x1) + max(m.x2, ln.x2)) / 2
                 merged[i] = MrzLine(
-                    y=(m.y * m.glyphs + ln.y * ln.glyphs) / (m.glyphs + ln.glyphs),
+                    y=(m.y_at(mid) * m.glyphs + ln.y_at(mid) * ln.glyphs) / (m.glyphs + ln.glyphs),
                     x1=min(m.x1, ln.x1),
                     x2=max(m.x2, ln.x2),
                     cap=max(m.cap, ln.cap),
                     pitch=(m.pitch * m.glyphs + ln.pitch * ln.glyphs) / (m.glyphs + ln.glyphs),
                     glyphs=m.glyphs + ln.glyphs,
+                    slope=(m.slope * m.glyphs + ln.slope * ln.glyphs) / (m.glyphs + ln.glyphs),
                 )
                 break
         else:

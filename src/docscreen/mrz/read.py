@@ -29,6 +29,7 @@ ImageInput = LoadedImage | NDArray[np.uint8] | str | Path | bytes
 
 READ_CAP_PX = 32.0  # lines are cut so their cap height is this many pixels
 MIN_CONFIDENCE = 0.35  # below this the band is text, but not an MRZ we can read
+SURE_CONFIDENCE = 0.6  # between the two, an MRZ only if some check digit agrees
 GOOD_CONFIDENCE = 0.8  # stop trying other candidates / lengths above this
 
 LENGTHS_BY_LINES = {3: (30,), 2: (44, 36)}
@@ -86,6 +87,13 @@ def _read_mrz(image: ImageInput, model: OcrbModel | None) -> MrzResult:
         )
     lines, repairs = _repair(best.texts, best.candidates)
     parsed = parse_mrz(lines)
+    if best.confidence < SURE_CONFIDENCE and "valid" not in parsed.checks.values():
+        return MrzResult(
+            found=False,
+            reason="text lines found, but neither the glyphs nor any check digit look like an MRZ",
+            confidence=best.confidence,
+            seconds=time.perf_counter() - start,
+        )
     return MrzResult(
         found=True,
         format=parsed.format,
@@ -141,12 +149,26 @@ def band_image(gray: NDArray[np.uint8], cand: MrzCandidate) -> tuple[NDArray[np.
     return np.asarray(out, dtype=np.uint8), (cand.lines[0].y - v0) * r
 
 
+def _strip(
+    band: NDArray[np.uint8], y: float, slope: float, xc: float, half: float
+) -> NDArray[np.uint8]:
+    """Rows ``y +- half`` of ``band`` along a line of the given slope through ``(xc, y)``."""
+    if abs(slope) < 1e-4:
+        y1, y2 = max(0, round(y - half)), min(band.shape[0], round(y + half) + 1)
+        return band[y1:y2]
+    shear = np.array([[1.0, 0.0, 0.0], [-slope, 1.0, slope * xc - y + half]])
+    size = (band.shape[1], round(2 * half) + 1)
+    out = cv2.warpAffine(band, shear, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return np.asarray(out, dtype=np.uint8)
+
+
 def read_band(gray: NDArray[np.uint8], cand: MrzCandidate, model: OcrbModel) -> BandReading | None:
     band, _ = band_image(gray, cand)
     r = READ_CAP_PX / cand.cap
     v0 = cand.lines[0].y - 1.6 * cand.cap
-    rows = [(ln.y - v0) * r for ln in cand.lines]
-    gaps = np.diff(rows)
+    u0 = min(ln.x1 for ln in cand.lines) - 1.6 * cand.pitch
+    rows = [((ln.y - v0) * r, ln.slope, ((ln.x1 + ln.x2) / 2 - u0) * r) for ln in cand.lines]
+    gaps = np.diff([row[0] for row in rows])
     spacing = float(np.median(gaps)) if len(gaps) else 2.0 * READ_CAP_PX
     half = float(np.clip(0.5 * spacing, 0.75 * READ_CAP_PX, 1.1 * READ_CAP_PX))
     n = len(cand.lines)
@@ -155,15 +177,18 @@ def read_band(gray: NDArray[np.uint8], cand: MrzCandidate, model: OcrbModel) -> 
     lengths.sort(key=lambda k: abs(k - est))
     best: BandReading | None = None
     flipped = np.asarray(cv2.rotate(band, cv2.ROTATE_180), dtype=np.uint8)
-    height = band.shape[0]
+    height, width = band.shape
     for length in lengths:
         for upside_down in (False, True):
             img = flipped if upside_down else band
-            centres = [height - y for y in reversed(rows)] if upside_down else rows
+            centres = (
+                [(height - 1 - y, s, width - 1 - x) for y, s, x in reversed(rows)]
+                if upside_down
+                else rows
+            )
             readings = []
-            for y in centres:
-                y1, y2 = max(0, round(y - half)), min(height, round(y + half) + 1)
-                reading = read_strip(img[y1:y2], length, model)
+            for y, slope, xc in centres:
+                reading = read_strip(_strip(img, y, slope, xc, half), length, model)
                 if reading is None:
                     break
                 readings.append(reading)

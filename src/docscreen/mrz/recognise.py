@@ -9,6 +9,7 @@ ranked list of ``(char, probability)`` for the check-digit-guided repair.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import cv2
@@ -31,6 +32,8 @@ FloatArray = NDArray[np.float32]
 Candidates = tuple[tuple[str, float], ...]
 
 TOP_K = 4  # candidates kept per character for the repair search
+JITTERS: tuple[tuple[float, float], ...] = ((0.0, 1.0), (0.0, 1.06), (0.0, 0.94))
+"""(shift in pitches, cap scale) of the cell cuts averaged per character."""
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,16 @@ class Grid:
     slope: float
     y0: float
     curve: float = 0.0
+    snapped: tuple[float, ...] | None = None  # per-cell centres moved onto their glyphs
+    bend: float = 0.0  # y = y0 + slope * x + bend * x * x
 
     def centres(self) -> NDArray[np.float64]:
+        if self.snapped is not None:
+            return np.array(self.snapped, dtype=np.float64)
+        return self.regular()
+
+    def regular(self) -> NDArray[np.float64]:
+        """The centres of the fitted grid itself (no snapping)."""
         i = np.arange(self.count, dtype=np.float64)
         out: NDArray[np.float64] = self.x0 + self.pitch * i + self.curve * i * i
         return out
@@ -126,8 +137,12 @@ def _cap_height(comps: list[_Comp], strip_h: int) -> float | None:
     return float(np.median(tall)) if len(tall) else top
 
 
-def fit_grid(ink: FloatArray, length: int | None = None) -> Grid | None:
-    """Fit the fixed-pitch grid of one line to the glyph components of ``ink``."""
+def fit_grid(ink: FloatArray, length: int | None = None, *, refine: bool = True) -> Grid | None:
+    """Fit the fixed-pitch grid of one line to the glyph components of ``ink``.
+
+    ``refine`` lets the line's centre bend (curved pages) and snaps cells onto clear single
+    glyphs; the classifier is trained on the plain grid (with jitter), ``refine=False``.
+    """
     strip_h = ink.shape[0]
     comps, labels = _components(ink)
     cap = _cap_height(comps, strip_h)
@@ -139,12 +154,12 @@ def fit_grid(ink: FloatArray, length: int | None = None) -> Grid | None:
     # Line centre (allows a little residual skew).
     xs = np.array([c.cx for c in tall])
     ys = np.array([c.cy for c in tall])
-    slope, y0 = _robust_line(xs, ys, tol=0.2 * cap)
+    slope, y0, bend = _robust_line(xs, ys, tol=0.2 * cap, allow_bend=refine)
     glyphs = [
         c
         for c in comps
         if 0.3 * cap <= c.h <= 1.3 * cap
-        and abs(c.cy - (y0 + slope * c.cx)) <= 0.35 * cap
+        and abs(c.cy - (y0 + slope * c.cx + bend * c.cx * c.cx)) <= 0.35 * cap
         and c.w <= 8 * cap
     ]
     if len(glyphs) < 3:
@@ -177,14 +192,37 @@ def fit_grid(ink: FloatArray, length: int | None = None) -> Grid | None:
     count = last - first + 1
     if length is not None and count != length:
         glyph_ids = np.array([c.label for c in glyphs], dtype=np.int32)
-        glyph_ink = ink * np.isin(labels, glyph_ids)
-        first, count = _fit_length(glyph_ink, (a, b, q), first, last, length, cap, (slope, y0))
+        on_glyphs = ink * np.isin(labels, glyph_ids)
+        first, count = _fit_length(
+            on_glyphs, (a, b, q), first, last, length, cap, (slope, y0, bend)
+        )
     if count < 3:
         return None
     # Re-base the grid on the first cell: centre_i = x0 + pitch' * i + q * i^2.
     x0 = a + b * first + q * first * first
     pitch = b + 2 * q * first
-    return Grid(x0=x0, pitch=pitch, count=count, cap=cap, slope=slope, y0=y0, curve=q)
+    grid = Grid(x0=x0, pitch=pitch, count=count, cap=cap, slope=slope, y0=y0, curve=q, bend=bend)
+    return _snap(grid, singles) if refine else grid
+
+
+def _snap(grid: Grid, singles: list[_Comp]) -> Grid:
+    """Move each cell onto the single glyph sitting near it, if any.
+
+    Real MRZ printing is not perfectly regular (and some specimens are not even fixed-pitch);
+    glyph components that are clearly one character say exactly where it is.  Cells over merged
+    or broken glyphs keep the grid position.
+    """
+    regular = grid.regular()
+    solid = [c for c in singles if c.h >= 0.55 * grid.cap]
+    if not solid:
+        return grid
+    xs = np.array([c.cx for c in solid])
+    out = regular.copy()
+    for i, g in enumerate(regular):
+        k = int(np.argmin(np.abs(xs - g)))
+        if abs(xs[k] - g) <= 0.3 * grid.pitch:
+            out[i] = xs[k]
+    return dataclasses.replace(grid, snapped=tuple(float(v) for v in out))
 
 
 def _initial_pitch(
@@ -244,18 +282,25 @@ def _fractional_index(x: float, a: float, b: float, q: float) -> float:
 
 
 def _robust_line(
-    xs: NDArray[np.float64], ys: NDArray[np.float64], tol: float
-) -> tuple[float, float]:
+    xs: NDArray[np.float64], ys: NDArray[np.float64], tol: float, *, allow_bend: bool = True
+) -> tuple[float, float, float]:
+    """Robust ``y = y0 + slope x + bend x^2`` through glyph centres (``bend`` for a page that
+    curves, as a passport page photographed open does; only with many glyphs)."""
     keep = np.ones(len(xs), dtype=bool)
-    slope, y0 = 0.0, float(np.median(ys))
+    slope, y0, bend = 0.0, float(np.median(ys)), 0.0
     for _ in range(3):
-        if keep.sum() >= 3 and np.ptp(xs[keep]) > 0:
+        n = int(keep.sum())
+        if allow_bend and n >= 12 and np.ptp(xs[keep]) > 0:
+            bend, slope, y0 = (float(v) for v in np.polyfit(xs[keep], ys[keep], 2))
+        elif n >= 3 and np.ptp(xs[keep]) > 0:
+            bend = 0.0
             slope, y0 = (float(v) for v in np.polyfit(xs[keep], ys[keep], 1))
-        resid = np.abs(ys - (y0 + slope * xs))
+        resid = np.abs(ys - (y0 + slope * xs + bend * xs * xs))
         keep = resid <= tol
-    if abs(slope) > 0.2:  # the strip was deskewed; a steep fit means noise
-        slope, y0 = 0.0, float(np.median(ys))
-    return slope, y0
+    span = float(np.ptp(xs)) if len(xs) else 0.0
+    if abs(slope + 2 * bend * float(np.mean(xs))) > 0.2 or abs(bend) * span * span > 2.0 * tol * 5:
+        slope, y0, bend = 0.0, float(np.median(ys)), 0.0  # deskewed strip: a steep fit is noise
+    return slope, y0, bend
 
 
 def _fit_length(
@@ -265,12 +310,12 @@ def _fit_length(
     last: int,
     length: int,
     cap: float,
-    line: tuple[float, float],
+    line: tuple[float, float, float],
 ) -> tuple[int, int]:
     """Choose the ``length`` consecutive cells that hold glyph ink (every MRZ cell holds a glyph,
     '<' included).  Returns (first index, count)."""
     a, b, q = poly
-    slope, y0 = line
+    slope, y0, bend = line
     lo, hi = first - length, last + length
     mass: dict[int, float] = {}
     h, w = ink.shape
@@ -279,7 +324,7 @@ def _fit_length(
         if cx < -0.3 * b or cx > w + 0.3 * b:
             mass[i] = -1.0  # outside the strip: never choose it
             continue
-        cy = y0 + slope * cx
+        cy = y0 + slope * cx + bend * cx * cx
         x1, x2 = int(max(0, cx - 0.35 * b)), int(min(w, cx + 0.35 * b))
         y1, y2 = int(max(0, cy - 0.5 * cap)), int(min(h, cy + 0.5 * cap))
         mass[i] = float(ink[y1:y2, x1:x2].sum()) / max(1.0, cap * b) if x2 > x1 else 0.0
@@ -296,6 +341,25 @@ def _fit_length(
     return best_start, length
 
 
+def _outside_blanked(ink: FloatArray, grid: Grid) -> FloatArray:
+    """``ink`` with everything left of the first cell and right of the last one erased.
+
+    An MRZ line has paper around it, and the classifier learnt it that way; a frame edge or a
+    stamp just beside the line would otherwise turn a 'P' at the start into a 'D'.
+    """
+    centres = grid.centres()
+    left = int(np.floor(centres[0] - 0.55 * grid.pitch))
+    right = int(np.ceil(centres[-1] + 0.55 * grid.pitch))
+    if left <= 0 and right >= ink.shape[1] - 1:
+        return ink
+    out = ink.copy()
+    if left > 0:
+        out[:, :left] = 0.0
+    if right < ink.shape[1] - 1:
+        out[:, right + 1 :] = 0.0
+    return out
+
+
 def cut_cells(ink: FloatArray, grid: Grid) -> FloatArray:
     """The normalised cells ``(count, CELL_H, CELL_W)`` of the grid."""
     scale = CAP_PX / grid.cap
@@ -308,7 +372,7 @@ def cut_cells(ink: FloatArray, grid: Grid) -> FloatArray:
     us = (np.arange(CELL_W, dtype=np.float32) + 0.5) * (cw / CELL_W) - cw / 2
     vs = (np.arange(CELL_H, dtype=np.float32) + 0.5) * (ch / CELL_H) - ch / 2
     centres_x = grid.centres().astype(np.float32)
-    centres_y = grid.y0 + grid.slope * centres_x
+    centres_y = grid.y0 + grid.slope * centres_x + grid.bend * centres_x * centres_x
     map_x = (centres_x[:, None, None] * sx - 0.5 + us[None, None, :]).astype(np.float32)
     map_y = (centres_y[:, None, None] * sy - 0.5 + vs[None, :, None]).astype(np.float32)
     map_x = np.broadcast_to(map_x, (grid.count, CELL_H, CELL_W)).reshape(-1, CELL_W)
@@ -350,8 +414,24 @@ def read_strip(
 
 def classify(ink: FloatArray, grid: Grid, model: OcrbModel | None = None) -> LineReading:
     model = model or load_model()
-    cells = cut_cells(ink, grid)
-    probs = model.probabilities(cells.reshape(len(cells), -1))
+    clean = _outside_blanked(ink, grid)
+    probs = np.zeros((grid.count, len(CHARSET)), np.float32)
+    # Average over small shifts and scales of the cells: a glyph a little off its cell, or a cap
+    # height misjudged by a few percent, should not flip a character.
+    for dx, scale in JITTERS:
+        g = grid
+        if dx or scale != 1.0:
+            g = dataclasses.replace(
+                grid,
+                x0=grid.x0 + dx * grid.pitch,
+                cap=grid.cap * scale,
+                snapped=None
+                if grid.snapped is None
+                else tuple(v + dx * grid.pitch for v in grid.snapped),
+            )
+        cells = cut_cells(clean, g)
+        probs += model.probabilities(cells.reshape(len(cells), -1))
+    probs /= len(JITTERS)
     order = np.argsort(-probs, axis=1)[:, :TOP_K]
     candidates = tuple(
         tuple((CHARSET[int(k)], float(probs[i, k])) for k in order[i]) for i in range(len(probs))
