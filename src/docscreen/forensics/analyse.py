@@ -35,8 +35,8 @@ class Thresholds:
 
     seam: float = 1.288
     glyphs: float = 40.68
-    copy_move: float = 0.748
-    photo: float = 1.259
+    copy_move: float = 0.791
+    photo: float = 1.187
     photocopy: float = 0.764
     recapture: float = 4.033
 
@@ -166,8 +166,17 @@ def analyse(
     th = thresholds or Thresholds()
     hints = hints or Hints()
     bgr = to_bgr8(image)
-    page = prepare(bgr, _boxes(document))
-    q = _gate(bgr, page, document, quality)
+    try:
+        page = prepare(bgr, _boxes(document))
+        q = _gate(bgr, page, document, quality)
+    except _SIGNAL_ERRORS as exc:
+        why = f"the document could not be located in this image ({type(exc).__name__})"
+        names = (*FIELD_SIGNALS, "photocopy", "recapture")
+        return Analysis(
+            tuple(not_performed(n, why) for n in names),
+            time.perf_counter() - start,
+            quality or Quality(usable=False, reasons=(why,)),
+        )
     out: list[SignalResult] = []
     if not q.usable:
         why = "capture not usable: " + "; ".join(q.reasons)
