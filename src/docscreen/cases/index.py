@@ -33,7 +33,7 @@ _VOWELS = str.maketrans("", "", "AEIOU")
 # Trigrams shared by more than this fraction of entries say little and cost a lot: skipped.
 MAX_TRIGRAM_FRACTION = 0.10
 # The key-overlap stage keeps this many times the requested candidates for the string re-rank.
-PREFILTER_FACTOR = 8
+PREFILTER_FACTOR = 25
 
 
 def _part_keys(key: str) -> list[str]:
