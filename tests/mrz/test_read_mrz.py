@@ -169,3 +169,15 @@ def test_real_images_smoke(shared_data: Path) -> None:
         result = read_mrz(shared_data / "mrz" / name)
         assert list(result.lines) == truth[name]["mrz_lines"], name
     assert not read_mrz(shared_data / "mrz" / "fastmrz" / "nomrz.jpg").found
+
+
+def test_page_photographed_at_a_slant() -> None:
+    # Keystone: the right edge much shorter than the left (pitch shrinks along the lines).
+    src = page()
+    h, w = src.shape[:2]
+    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    target = np.float32([[0, 0], [w, 0.12 * h], [w, 0.88 * h], [0, h]])
+    warped = cv2.warpPerspective(
+        src, cv2.getPerspectiveTransform(corners, target), (w, h), borderValue=(90, 90, 90)
+    )
+    assert read_mrz(warped).lines == TD3
