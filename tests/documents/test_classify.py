@@ -65,3 +65,17 @@ def test_mrz_decides_when_present() -> None:
 def test_keywords_found_spans_tokens() -> None:
     assert keywords_found(["Berlaku", "Hingga"], ["BERLAKU HINGGA"]) == ("BERLAKU HINGGA",)
     assert keywords_found(["Berlaku"], ["BERLAKU HINGGA"]) == ()
+
+
+def test_indonesian_passport_wins_over_its_own_english_captions() -> None:
+    """The Indonesian page prints English captions as well; with only its title read among the
+    Indonesian words, the ICAO words used to outnumber them and it was called a foreign passport."""
+    text = (
+        "PASPOR PASSPORT Surname Given Names Nationality Date of Birth Place of Birth "
+        "Date of Issue Date of Expiry Authority Country Code"
+    )
+    assert classify(text.split(), layout="TD3").kind is DocumentKind.IDN_PASSPORT
+    foreign = text.replace("PASPOR ", "")
+    assert classify(foreign.split(), layout="TD3").kind is DocumentKind.PASSPORT
+    mrz_seen = foreign + " P<IDNSANTOSO<<BUDI<<<<<<<<<<<<<<<<"
+    assert classify(mrz_seen.split(), layout="TD3").kind is DocumentKind.IDN_PASSPORT

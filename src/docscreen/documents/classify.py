@@ -110,6 +110,11 @@ def classify(
         DocumentKind.TD1_CARD: n_card + (n_icao // 2 if layout == "ID1" else 0),
     }
     kind, score = max(scores.items(), key=lambda kv: kv[1])
+    # The Indonesian page prints its labels in English too, so the ICAO words can outnumber the
+    # Indonesian ones; "PASPOR", "REPUBLIK INDONESIA" or an Indonesian MRZ settle it.
+    if kind == DocumentKind.PASSPORT and _indonesian_passport(tokens, found["idn_passport"]):
+        kind = DocumentKind.IDN_PASSPORT
+        score = max(score, scores[DocumentKind.IDN_PASSPORT])
     if score < MIN_KEYWORDS:
         return Classification(
             DocumentKind.UNKNOWN,
@@ -121,6 +126,24 @@ def classify(
     runner_up = max(v for k, v in scores.items() if k != kind)
     conf = min(0.98, 0.6 + 0.08 * (score - runner_up))
     return Classification(kind, conf, f"{score} keywords of {kind.value}", found)
+
+
+_IDN_MRZ = re.compile(r"P[<KL«]{0,2}[I1]DN")
+
+
+def _indonesian_passport(tokens: Sequence[str], idn_found: Sequence[str]) -> bool:
+    """Printed marks only an Indonesian passport carries, or a P<IDN MRZ line.
+
+    Checked per word rather than fuzzily across words: "PASSPORT" is within fuzzy reach of
+    "PASPOR" and "REPUBLIC" of "REPUBLIK", and foreign pages print those.
+    """
+    for t in tokens:
+        n = _norm(t).strip("/.")
+        if n in ("PASPOR", "PASPORPASSPORT") or (n.startswith("REPUBLI") and n.endswith("K")):
+            return True
+        if _IDN_MRZ.match(t.strip().upper()):
+            return True
+    return "REPUBLIK INDONESIA" in idn_found and any("INDONES" in _norm(t) for t in tokens)
 
 
 def _from_mrz(mrz: MrzResult, found: dict[str, tuple[str, ...]]) -> DocumentKind | None:
