@@ -60,3 +60,14 @@ def test_decompression_bomb_refused_before_decoding(monkeypatch: pytest.MonkeyPa
     with pytest.raises(ImageTooLargeError, match="pixels"):
         load_image(_png(200, 200), name="bomb.png")
     assert np.asarray(load_image(_png(50, 50)).pixels).shape == (50, 50, 3)
+
+
+def test_error_messages_are_stable_across_runs() -> None:
+    bad = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
+    messages = set()
+    for _ in range(2):
+        with pytest.raises(CorruptImageError) as exc:
+            load_image(bytes(bad), name="b.png")
+        messages.add(str(exc.value))
+    assert len(messages) == 1
+    assert " at 0x" not in messages.pop()

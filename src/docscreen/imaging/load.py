@@ -134,7 +134,10 @@ def load_image(
             raise ImageTooLargeError(f"{label}: image is too large to decode safely") from exc
         except EOFError as exc:
             raise CorruptImageError(f"{label}: has no page {page}") from exc
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        except UnidentifiedImageError as exc:
+            # Pillow's message names the in-memory buffer (with its address): not useful, not stable.
+            raise CorruptImageError(f"{label}: {fmt.upper()} data cannot be decoded") from exc
+        except (OSError, ValueError, SyntaxError) as exc:
             raise CorruptImageError(
                 f"{label}: {fmt.upper()} data is corrupt or truncated ({exc})"
             ) from exc
