@@ -88,3 +88,25 @@ def test_recognised_document_without_outline_is_cut_off() -> None:
     )
     assert q.checks["cut_off"] == "fail"
     assert not q.usable
+
+
+def test_glare_where_the_layout_prints_the_field_fails_when_a_value_was_found_elsewhere() -> None:
+    """Glare that blanks the NIK can blank its label too; words found elsewhere then give a
+    'field box' on clean paper, but the layout's place for the field is what is judged."""
+    over = _card()
+    over[90:160, 180:650] = 255
+    inp = _rect(over)
+    elsewhere_box = (30, 380, 420, 50)  # a clean row the reader wrongly took for the NIK
+    q = assess_quality(
+        QualityInput(
+            inp.rectified, {"nik": elsewhere_box}, ("nik",), nominal_boxes={"nik": NIK_BOX}
+        )
+    )
+    assert q.checks["glare_over_nik"] == "fail"
+    clean = _rect(_card())
+    q2 = assess_quality(
+        QualityInput(
+            clean.rectified, {"nik": elsewhere_box}, ("nik",), nominal_boxes={"nik": NIK_BOX}
+        )
+    )
+    assert q2.checks["glare_over_nik"] == "pass"

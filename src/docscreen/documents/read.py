@@ -179,6 +179,7 @@ def _to_image(fields: dict[str, Field], rect: Rectified) -> dict[str, Field]:
 
 def _quality(rect: Rectified, template: Template | None, fields: dict[str, Field]) -> Quality:
     boxes: dict[str, Box] = {}
+    nominal: dict[str, Box] = {}
     critical: tuple[str, ...] = ()
     if template is not None:
         h, w = rect.image.shape[:2]
@@ -190,16 +191,18 @@ def _quality(rect: Rectified, template: Template | None, fields: dict[str, Field
             f = fields.get(name)
             if f is not None and f.box is not None:
                 boxes[name] = f.box
-            elif spec.nominal is not None:
-                # Not even the label was found: judge glare where the layout prints the field.
+            if spec.nominal is not None:
+                # Also judge glare where the layout prints the field (the label may be gone too).
                 nx, ny, nw, nh = spec.nominal
-                boxes[name] = (round(nx * w), round(ny * h), round(nw * w), round(nh * h))
+                nominal[name] = (round(nx * w), round(ny * h), round(nw * w), round(nh * h))
     read = frozenset(
         n
         for n in critical
         if (f := fields.get(n)) is not None and f.value is not None and f.confidence >= 0.5
     )
-    return assess_quality(QualityInput(rect, boxes, critical, read, template is not None))
+    return assess_quality(
+        QualityInput(rect, boxes, critical, read, template is not None, nominal_boxes=nominal)
+    )
 
 
 def read_document(

@@ -48,6 +48,9 @@ class QualityInput:
     read_fields: frozenset[str] = frozenset()  # critical fields that were read with confidence
     document_recognised: bool = False  # a known document was read from this image
     thresholds: QualityThresholds = field(default_factory=QualityThresholds)
+    # Where the layout prints each critical field (rectified coordinates): glare that blanks a
+    # field can also blank its label, and a value then found elsewhere says nothing about it.
+    nominal_boxes: Mapping[str, Box] = field(default_factory=dict)
 
 
 def sharpness(gray: NDArray[np.uint8]) -> float:
@@ -144,20 +147,24 @@ def assess_quality(inp: QualityInput) -> Quality:
     metrics["glare_fraction"] = float(glare.mean())
     for name in inp.critical_fields:
         key = f"glare_over_{name}"
-        box = inp.field_boxes.get(name)
-        if box is None:
+        regions: list[NDArray[np.uint8]] = []
+        for b in (inp.field_boxes.get(name), inp.nominal_boxes.get(name)):
+            if b is None:
+                continue
+            x, y, bw, bh = b
+            region = gray[max(0, y) : max(0, y + bh), max(0, x) : max(0, x + bw)]
+            if region.size:
+                regions.append(np.asarray(region, dtype=np.uint8))
+        if not regions:
             checks[key] = "not_performed"
             notes.append(f"{key}: not performed, the {name} field was not found")
             continue
-        x, y, bw, bh = box
-        region = gray[max(0, y) : max(0, y + bh), max(0, x) : max(0, x + bw)]
-        if region.size == 0:
-            checks[key] = "not_performed"
-            notes.append(f"{key}: not performed, the {name} field lies outside the document")
-            continue
-        washed = float((region >= 248).mean())
-        p5, p95 = np.percentile(region, [5, 95])
-        contrast = float(p95 - p5)
+        # The worse of the two places counts: blown out and with no ink left in it.
+        scored = []
+        for region in regions:
+            p5, p95 = np.percentile(region, [5, 95])
+            scored.append((float((region >= 248).mean()), float(p95 - p5)))
+        washed, contrast = max(scored, key=lambda wc: (wc[1] < th.min_field_contrast, wc[0]))
         metrics[key] = washed
         metrics[f"contrast_{name}"] = contrast
         if (
