@@ -3,6 +3,7 @@
 It refers a traveller for a second look with reasons an officer can read; it never decides alone.
 """
 
+from docscreen.cases.store import CaseStore
 from docscreen.documents.read import read_document
 from docscreen.errors import DocscreenError
 from docscreen.models import (
@@ -18,11 +19,13 @@ from docscreen.models import (
     Severity,
     Status,
 )
+from docscreen.mrz.read import read_mrz
 from docscreen.screening import screen
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CaseStore",
     "DocscreenError",
     "Document",
     "DocumentKind",
@@ -37,5 +40,6 @@ __all__ = [
     "Status",
     "__version__",
     "read_document",
+    "read_mrz",
     "screen",
 ]
