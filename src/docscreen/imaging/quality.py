@@ -32,6 +32,10 @@ class QualityThresholds:
     min_sharpness: float = 800.0  # variance of Laplacian at BLUR_PX_PER_MM
     max_glare_over_field: float = 0.4  # blown-out share of a critical field's box ...
     min_field_contrast: float = 24.0  # ... whose ink is washed out (grey-level spread p95-p5)
+    # Glare over most of an unread field: the spread then comes from the blob's rim, not ink
+    # (glare over a passport number: ~64% blown out, spread ~39; usable glare keeps spread > 90).
+    max_strong_glare: float = 0.55
+    min_contrast_under_strong_glare: float = 60.0
     min_px_per_mm: float = 4.0  # ~100 dpi
     min_brightness: float = 60.0
     max_brightness: float = 235.0
@@ -164,13 +168,12 @@ def assess_quality(inp: QualityInput) -> Quality:
         for region in regions:
             p5, p95 = np.percentile(region, [5, 95])
             scored.append((float((region >= 248).mean()), float(p95 - p5)))
-        washed, contrast = max(scored, key=lambda wc: (wc[1] < th.min_field_contrast, wc[0]))
+        washed, contrast = max(scored, key=lambda wc: wc[0] - wc[1] / 255.0)
         metrics[key] = washed
         metrics[f"contrast_{name}"] = contrast
-        if (
-            name not in inp.read_fields
-            and washed > th.max_glare_over_field
-            and contrast < th.min_field_contrast
+        if name not in inp.read_fields and (
+            (washed > th.max_glare_over_field and contrast < th.min_field_contrast)
+            or (washed > th.max_strong_glare and contrast < th.min_contrast_under_strong_glare)
         ):
             reasons.append(f"glare: glare over the {name} field ({washed:.0%} blown out)")
             checks[key] = "fail"
