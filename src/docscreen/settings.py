@@ -189,6 +189,14 @@ MATCH_THRESHOLD = FloatSetting(
     "Case-match score at or above which a match alerts: benchmarks/names_quality.py calibration "
     "for <= 1% false alerts on both the OFAC calibration half and Indonesian travellers.",
 )
+MATCH_NAME_ONLY_THRESHOLD = FloatSetting(
+    "DOCSCREEN_MATCH_NAME_ONLY_THRESHOLD",
+    0.602,
+    0.5,
+    1.0,
+    "Case-match alert threshold for a query with neither birth date nor nationality: "
+    "benchmarks/names_quality.py calibration for <= 1% false alerts on both populations, name only.",
+)
 MATCH_REPORT_THRESHOLD = FloatSetting(
     "DOCSCREEN_MATCH_REPORT_THRESHOLD",
     0.50,

@@ -170,3 +170,56 @@ def test_a_common_name_needs_a_precise_birth_date() -> None:
     # The exact birth date is rare enough even among 60 namesakes.
     exact = common.match(MatchQuery("Budi Santoso", dob=many[10].birth_date))[0]
     assert exact.case_id == "B10" and exact.alert
+
+
+def _filler(n: int) -> list[CaseRecord]:
+    syl = ("ka", "lu", "mi", "to", "re", "sa", "no", "wi", "pe", "gu", "da", "be")
+    out = []
+    for i in range(n):
+        a, b, c = syl[i % 12], syl[(i // 12) % 12], syl[(i // 144) % 12]
+        out.append(record(f"F{i}", f"{a}{b}{c}n {c}{a}{b}r"))
+    return out
+
+
+def test_own_aliases_are_not_namesakes() -> None:
+    # The frequency evidence counts other records (people), not the record's own aliases.
+    alias_rec = record(
+        "H1", "Hammami Omar", aliases=("Hammami Umar", "Hammami Omar Shafik", "Omar Hammami")
+    )
+    idx = CandidateIndex.build([alias_rec, *_filler(1200)])
+    assert idx.n_entries >= 1000
+    m = Matcher(idx, MatchConfig(threshold=0.99, report_threshold=0.0))
+    hit = next(x for x in m.match(MatchQuery("Hammami Idris")) if x.case_id == "H1")
+    assert hit.features["name_frequency"]["expected_homonyms"] == 0
+    assert hit.features["name_frequency"]["adjust"] == 0
+    exact = next(x for x in m.match(MatchQuery("Omar Hammami")) if x.case_id == "H1")
+    assert exact.features["name_frequency"]["expected_homonyms"] == 0
+    # A second person with the family name is a namesake.
+    idx2 = CandidateIndex.build([alias_rec, record("H2", "Hammami Yusuf"), *_filler(1200)])
+    m2 = Matcher(idx2, MatchConfig(threshold=0.99, report_threshold=0.0))
+    hit2 = next(x for x in m2.match(MatchQuery("Hammami Idris")) if x.case_id == "H1")
+    assert hit2.features["name_frequency"]["expected_homonyms"] == 1
+    assert hit2.features["name_frequency"]["adjust"] < 0
+
+
+def test_conflicting_name_parts_are_flagged() -> None:
+    from docscreen.names.normalise import normalise_name
+    from docscreen.names.score import compare_names
+
+    def conflict(a: str, b: str) -> bool:
+        return compare_names(normalise_name(a), normalise_name(b)).conflicting_parts
+
+    assert conflict("Belinda Prasetja", "Belinda Hartati")
+    assert not conflict("Belinda Prasetja", "Belinda Sari Prasetja")  # a part left off
+    assert not conflict("Hammami Umar", "Hammami Omar")  # transliteration, not a conflict
+    assert not conflict("Budi Santoso", "Budi Santoso")
+    m = Matcher(
+        CandidateIndex.build([record("B1", "Belinda Hartati")]),
+        MatchConfig(threshold=0.99, report_threshold=0.0, name_conflict=-0.1),
+    )
+    plain = Matcher(
+        CandidateIndex.build([record("B1", "Belinda Hartati")]),
+        MatchConfig(threshold=0.99, report_threshold=0.0, name_conflict=0.0),
+    )
+    q = MatchQuery("Belinda Prasetja")
+    assert m.match(q)[0].score == pytest.approx(plain.match(q)[0].score - 0.1, abs=1e-3)

@@ -104,8 +104,11 @@ class CandidateIndex:
         self.postings: npt.NDArray[np.int32] = np.zeros(0, np.int32)
         self.idf: npt.NDArray[np.float32] = np.zeros(0, np.float32)
         self.entry_norm: npt.NDArray[np.float32] = np.zeros(0, np.float32)  # idf sum of its keys
-        self.token_df: dict[str, int] = {}
-        # How many names in the index normalise to the same key string (homonyms): a name shared
+        self.token_df: dict[str, int] = {}  # names carrying each part key (weights)
+        # Records carrying each part key (in any of their names): the homonym estimate counts
+        # other *people*, so a record's own aliases must not make its name look common.
+        self.token_rf: dict[str, int] = {}
+        # How many records have a name that normalises to the same key string (homonyms): a name shared in the index normalise to the same key string (homonyms): a name shared
         # by hundreds of records identifies nobody without a birth date.
         self.name_hashes: npt.NDArray[np.int64] = np.zeros(0, np.int64)
         self.homonym_hashes: npt.NDArray[np.int64] = np.zeros(0, np.int64)
@@ -134,9 +137,11 @@ class CandidateIndex:
         id_hash = array("q")
         id_rec = array("i")
         name_hash = array("q")
+        record_name_hash = array("q")  # one per distinct normalised name of a record
         nat_intern: dict[str, str] = {}
         vocab = idx.vocab
         token_df: dict[str, int] = {}
+        token_rf: dict[str, int] = {}
         entry = 0
         for r_i, rec in enumerate(records):
             idx.case_ids.append(rec.case_id)
@@ -148,10 +153,13 @@ class CandidateIndex:
             nat = "|".join(rec.nationality)
             idx.nationality.append(nat_intern.setdefault(nat, nat))
             idx.region.append(rec.region)
+            rec_tokens: set[str] = set()
+            rec_hashes: set[int] = set()
             for name in rec.names:
                 norm = normalise_name(name)
                 key_string = norm.key_string
                 name_hash.append(hash(key_string) >> 1)
+                rec_hashes.add(hash(key_string) >> 1)
                 idx.entry_keys.append(key_string)
                 keys = name_keys(norm)
                 for k in keys:
@@ -163,10 +171,14 @@ class CandidateIndex:
                     post_entries.append(entry)
                 for tk in {t.key for t in norm.tokens}:
                     token_df[tk] = token_df.get(tk, 0) + 1
+                    rec_tokens.add(tk)
                 idx.entry_names.append(name)
                 entry_record.append(r_i)
                 entry += 1
             first_entry.append(entry)
+            for tk in rec_tokens:
+                token_rf[tk] = token_rf.get(tk, 0) + 1
+            record_name_hash.extend(rec_hashes)
             for n in rec.nik:
                 id_hash.append(identifier_hash("nik", n))
                 id_rec.append(r_i)
@@ -193,8 +205,11 @@ class CandidateIndex:
             entries_arr, weights=idx.idf[keys_arr], minlength=n_entries
         ).astype(np.float32)
         idx.token_df = token_df
+        idx.token_rf = token_rf
         idx.name_hashes = np.frombuffer(name_hash, dtype=np.int64).copy()
-        idx.homonym_hashes, counts_h = np.unique(idx.name_hashes, return_counts=True)
+        idx.homonym_hashes, counts_h = np.unique(
+            np.frombuffer(record_name_hash, dtype=np.int64), return_counts=True
+        )
         idx.homonym_counts = counts_h.astype(np.int32)
         hashes = np.frombuffer(id_hash, dtype=np.int64)
         recs = np.frombuffer(id_rec, dtype=np.int32)
@@ -235,7 +250,7 @@ class CandidateIndex:
         return range(int(self.record_first_entry[i]), int(self.record_first_entry[i + 1]))
 
     def homonyms(self, entry: int) -> int:
-        """Names in the index with the same normalised form as this entry's (itself included)."""
+        """Records with a name of the same normalised form as this entry's (its own included)."""
         h = self.name_hashes[entry]
         i = int(np.searchsorted(self.homonym_hashes, h))
         return int(self.homonym_counts[i])
@@ -334,7 +349,11 @@ class CandidateIndex:
         total += 8 * (
             len(self.roles) + len(self.dob_text) + len(self.nationality) + len(self.region)
         )
-        total += 100 * len(self.vocab) + 100 * len(self.token_df) + 200 * len(self.id_values)
+        total += (
+            100 * len(self.vocab)
+            + 100 * (len(self.token_df) + len(self.token_rf))
+            + 200 * len(self.id_values)
+        )
         return total
 
 

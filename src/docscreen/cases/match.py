@@ -37,6 +37,9 @@ class MatchConfig:
     """Thresholds and score adjustments (defaults from settings; see benchmarks/RESULTS.md)."""
 
     threshold: float = field(default_factory=settings.MATCH_THRESHOLD.get)
+    # A query with neither birth date nor nationality has its own calibration: with nothing but
+    # the name, the score means something else.
+    name_only_threshold: float = field(default_factory=settings.MATCH_NAME_ONLY_THRESHOLD.get)
     report_threshold: float = field(default_factory=settings.MATCH_REPORT_THRESHOLD.get)
     candidates: int = field(default_factory=settings.MATCH_CANDIDATES.get)
     max_results: int = 10
@@ -48,6 +51,8 @@ class MatchConfig:
     sex_conflict: float = -0.12
     region_agree: float = 0.02
     single_name: float = -0.10  # one word identifies less than a full name
+    # Each name has a full-weight part the other lacks, and they are unlike: a different name part.
+    name_conflict: float = 0.0
     # Per factor of ten records sharing the matched name's normalised form, and the most taken.
     homonym_per_decade: float = -0.35
     homonym_max: float = -0.70
@@ -190,15 +195,17 @@ class Matcher:
         """How many records could carry the matched name parts, and a birth date agreeing as
         well, by chance: a common name needs a precise birth date to mean anything."""
         idx = self.index
-        n = max(idx.n_entries, 1)
+        # Counted in records (people), not names: a record's own aliases (HAMMAMI, Omar / HAMMAMI,
+        # Umar) are not other people sharing the name.
+        n = max(idx.n_records, 1)
         expected = float(n)
         for part in comp.parts:
             if part.how == "initial":
                 continue
             for key in part.candidate_keys:
-                # Other names with this part (the candidate itself does not count).
-                expected *= max(idx.token_df.get(key, 1) - 1, 0) / n
-        if not comp.parts or n < MIN_ENTRIES_FOR_FREQUENCY:
+                # Other records with this part (the candidate's own record does not count).
+                expected *= max(idx.token_rf.get(key, 1) - 1, 0) / n
+        if not comp.parts or idx.n_entries < MIN_ENTRIES_FOR_FREQUENCY:
             expected = 0.0
         if comp.score >= EXACT_NAME_SCORE:
             # Independence underestimates common combinations (Yosef Da Costa): count the other
@@ -232,6 +239,7 @@ class Matcher:
         if q_region is None and nik:
             parts = parse_nik(nik)
             q_region = parts.district if parts else None
+        threshold = cfg.threshold if (q_dob or q_nat) else cfg.name_only_threshold
 
         per_record: dict[int, list[int]] = {}
         for e in idx.candidates(qn, cfg.candidates, exclude_entries):
@@ -264,12 +272,14 @@ class Matcher:
             )
             if comp.single_name:
                 adjust += cfg.single_name
+            if comp.conflicting_parts:
+                adjust += cfg.name_conflict
             score = min(1.0, max(0.0, comp.score + adjust))
             # Stricter than "date or nationality": most travellers share the record's
             # nationality, so for a one-word name only the birth date is evidence.
             supported = dob["agreement"] in ("exact", "overlap")
             single_ok = not comp.single_name or (comp.exact_single and supported)
-            alert = score >= cfg.threshold and single_ok
+            alert = score >= threshold and single_ok
             ident: JsonDict | None = None
             conflict = False
             if r in id_hits:
@@ -295,7 +305,7 @@ class Matcher:
                 "single_name_blocked": not single_ok and r not in id_hits,
                 "identifier": ident,
                 "identifier_conflict": conflict,
-                "threshold": cfg.threshold,
+                "threshold": threshold,
             }
             out.append(Match(rec.case_id, round(score, 4), rec.role, alert, features))
         out.sort(key=lambda m: (-m.score, m.case_id))
@@ -334,4 +344,5 @@ def match_person(
 
 
 def with_threshold(config: MatchConfig, threshold: float) -> MatchConfig:
-    return replace(config, threshold=threshold)
+    """The config with one threshold for every query (with or without birth date/nationality)."""
+    return replace(config, threshold=threshold, name_only_threshold=threshold)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import Levenshtein
 
 from docscreen.models import JsonDict
-from docscreen.names.normalise import INITIAL, PATRONYMIC, NameToken, NormalisedName
+from docscreen.names.normalise import INITIAL, NAME, PATRONYMIC, NameToken, NormalisedName
 
 # Below this similarity two parts are not aligned at all.
 MIN_PART_SIMILARITY = 0.80
@@ -61,6 +61,9 @@ class NameComparison:
     rules: tuple[str, ...] = field(default=())  # name-level rules of both names (titles, ...)
     single_name: bool = False
     exact_single: bool = False  # single-part names whose parts are the same after spelling rules
+    # Both names keep a full-weight part the other lacks and the two are unlike each other
+    # (Belinda Prasetja / Belinda Hartati): a different part, not one left off one document.
+    conflicting_parts: bool = False
 
     def to_dict(self) -> JsonDict:
         return {
@@ -72,6 +75,7 @@ class NameComparison:
             "unmatched_candidate": list(self.unmatched_candidate),
             "rules": list(self.rules),
             "single_name": self.single_name,
+            "conflicting_parts": self.conflicting_parts,
         }
 
 
@@ -139,6 +143,10 @@ def compare_names(
         q_sig = {t.key for t in query.significant}
         c_sig = {t.key for t in candidate.significant}
         exact_single = bool(q_sig) and bool(q_sig & c_sig)
+    conflicting = _conflicting(
+        [t for k, t in enumerate(qa) if k not in q_sim],
+        [t for k, t in enumerate(cb) if k not in c_sim],
+    )
     return NameComparison(
         score=score,
         query_coverage=q_cov,
@@ -149,6 +157,23 @@ def compare_names(
         rules=tuple(dict.fromkeys(query.rules + candidate.rules)),
         single_name=single,
         exact_single=exact_single,
+        conflicting_parts=conflicting,
+    )
+
+
+# Unaligned parts at least this similar may be a transliteration (Umar / Omar), not a conflict.
+CONFLICT_MAX_SIMILARITY = 0.5
+
+
+def _conflicting(q_left: list[NameToken], c_left: list[NameToken]) -> bool:
+    qs = [t for t in q_left if t.role == NAME and t.weight >= 1.0]
+    cs = [t for t in c_left if t.role == NAME and t.weight >= 1.0]
+    if not qs or not cs:
+        return False
+    return all(
+        Levenshtein.normalized_similarity(a.key, b.key) < CONFLICT_MAX_SIMILARITY
+        for a in qs
+        for b in cs
     )
 
 
