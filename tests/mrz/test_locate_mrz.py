@@ -90,3 +90,29 @@ def test_blank_and_noise_images_have_no_mrz() -> None:
     noise = cv2.GaussianBlur(rng.integers(0, 255, (500, 700), dtype=np.uint8), (5, 5), 0)
     assert locate_mrz(np.full((300, 400), 255, np.uint8)) == []
     assert locate_mrz(noise) == []
+
+
+def _washed_out(gray: np.ndarray, box: tuple, strength: float) -> np.ndarray:
+    """Glare over ``box``: light added so every pixel moves ``strength`` of the way to white."""
+    x, y, w, h = box
+    blob = np.zeros(gray.shape, np.float32)
+    blob[y - 20 : y + h + 20, x - 30 : x + w + 30] = strength
+    blob = cv2.GaussianBlur(blob, (0, 0), 12)
+    out = gray.astype(np.float32) + (255.0 - gray.astype(np.float32)) * blob
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def test_glare_search_finds_a_washed_out_band() -> None:
+    gray, truth_box = render_page()
+    washed = _washed_out(gray, truth_box, 0.95)
+    assert locate_mrz(washed) == []  # too faint for the plain threshold
+    found = locate_mrz(washed, glare=True)
+    assert found
+    assert len(found[0].lines) == 2
+    assert _overlap(found[0].box(), truth_box) > 0.8
+
+
+def test_glare_search_finds_no_mrz_where_there_is_none() -> None:
+    gray, _ = render_page(())
+    assert locate_mrz(_washed_out(gray, (60, 560, 900, 100), 0.95), glare=True) == []
+    assert locate_mrz(np.full((300, 400), 255, np.uint8), glare=True) == []

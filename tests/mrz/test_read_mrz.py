@@ -181,3 +181,36 @@ def test_page_photographed_at_a_slant() -> None:
         src, cv2.getPerspectiveTransform(corners, target), (w, h), borderValue=(90, 90, 90)
     )
     assert read_mrz(warped).lines == TD3
+
+
+def _glare(
+    img: np.ndarray, centre: tuple[int, int], sigma: tuple[int, int], strength: float
+) -> np.ndarray:
+    """Additive glare: each pixel moves up to ``strength`` of the way to white (Gaussian spot)."""
+    h, w = img.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    spot = strength * np.exp(
+        -(((xx - centre[0]) / sigma[0]) ** 2 + ((yy - centre[1]) / sigma[1]) ** 2) / 2
+    )
+    out = img.astype(np.float32) + (255.0 - img.astype(np.float32)) * spot[:, :, None]
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def test_glare_spot_over_the_mrz() -> None:
+    # Glyphs in the middle of the band keep ~8% of their contrast: a band-wide ink scale would
+    # wash them out to '<'; the per-stretch scale reads them.
+    result = read_mrz(_glare(page(), (500, 560), (220, 50), 0.92))
+    assert result.lines == TD3
+    assert result.valid
+
+
+def test_band_washed_out_everywhere_is_found_on_the_flattened_page() -> None:
+    # Every glyph of the band keeps ~6% of its contrast, below the plain search's threshold.
+    img = page(TD1).astype(np.float32)
+    spot = np.zeros(img.shape[:2], np.float32)
+    spot[460:660, 20:980] = 0.94
+    spot = cv2.GaussianBlur(spot, (0, 0), 15)[:, :, None]
+    washed = np.clip(img + (255.0 - img) * spot, 0, 255).astype(np.uint8)
+    result = read_mrz(washed)
+    assert result.lines == TD1
+    assert result.valid

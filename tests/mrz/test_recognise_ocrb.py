@@ -104,3 +104,21 @@ def test_shipped_model_is_small_and_complete() -> None:
     assert model.w2.shape[1] == len(CHARSET)
     probs = model.probabilities(np.zeros((2, model.w1.shape[0]), np.float32))
     assert np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_local_ink_scale_lifts_glyphs_under_glare() -> None:
+    line = render_line(LINES[1], size=32).astype(np.float32)
+    w = line.shape[1]
+    # Glare over the right half: those glyphs keep 20% of their contrast.
+    fade = np.clip((np.arange(w, dtype=np.float32) - 0.45 * w) / (0.1 * w), 0.0, 1.0) * 0.8
+    glared = np.clip(line + (255.0 - line) * fade[None, :], 0, 255).astype(np.uint8)
+    plain, local = ink_map(glared), ink_map(glared, local=True)
+    right = slice(int(0.6 * w), w)
+    assert plain[:, right].max() < 0.3  # washed out on the strip-wide scale
+    assert local[:, right].max() > 0.9
+    assert local[:, : int(0.4 * w)].max() == pytest.approx(plain[:, : int(0.4 * w)].max(), abs=0.05)
+    assert np.allclose(
+        ink_map(render_line(LINES[0])), ink_map(render_line(LINES[0]), local=True), atol=0.05
+    )
+    reading = recognise_line(glared, 44)
+    assert reading is not None and reading.text == LINES[1]

@@ -109,20 +109,45 @@ def working_image(gray: Gray) -> tuple[Gray, float]:
     return np.asarray(out, dtype=np.uint8), scale
 
 
-def ink_mask(gray: Gray) -> NDArray[np.uint8]:
+def ink_mask(gray: Gray, offset: int = 12) -> NDArray[np.uint8]:
     """Dark-on-light text mask, local threshold (uneven light, tinted security backgrounds)."""
     side = max(gray.shape)
     block = max(15, (side // 40) | 1)
     mask = cv2.adaptiveThreshold(
-        gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12
+        gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, offset
     )
     return np.asarray(mask, dtype=np.uint8)
 
 
-def locate_mrz(gray: Gray, *, max_candidates: int = 3) -> list[MrzCandidate]:
-    """MRZ band candidates in a grayscale image, best first (empty when there is none)."""
+GLARE_OFFSET = 6  # threshold offset on the flattened image of the glare retry
+
+
+def flatten(gray: Gray) -> Gray:
+    """``gray`` divided by its paper (a large morphological closing), stretched 2x.
+
+    Glare lays light over part of the page: the glyphs under it keep only a fraction of their
+    contrast, too little for :func:`ink_mask`'s fixed offset.  Dividing by the local paper and
+    stretching restores most of it (used only when the plain search finds nothing).
+    """
+    k = max(15, (max(gray.shape) // 30) | 1)
+    paper = cv2.morphologyEx(
+        gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    )
+    ratio = gray.astype(np.float32) / (paper.astype(np.float32) + 1.0)
+    out = np.clip(255.0 - 2.0 * 255.0 * (1.0 - ratio), 0, 255)
+    return np.asarray(out, dtype=np.uint8)
+
+
+def locate_mrz(gray: Gray, *, max_candidates: int = 3, glare: bool = False) -> list[MrzCandidate]:
+    """MRZ band candidates in a grayscale image, best first (empty when there is none).
+
+    ``glare`` searches a :func:`flatten`-ed image with a lower threshold offset (the retry for
+    pages whose MRZ is partly washed out)."""
     work, scale = working_image(gray)
-    comps = glyph_components(ink_mask(work))
+    offset = 12
+    if glare:
+        work, offset = flatten(work), GLARE_OFFSET
+    comps = glyph_components(ink_mask(work, offset))
     angles = text_angles(comps)
     if not angles:
         angles = [0.0]
@@ -135,7 +160,7 @@ def locate_mrz(gray: Gray, *, max_candidates: int = 3) -> list[MrzCandidate]:
         if any(abs(_wrap(angle - t)) < 3.0 for t in tried):
             continue
         tried.append(angle)
-        found.extend(_candidates_at(work, scale, angle))
+        found.extend(_candidates_at(work, scale, angle, offset))
         if found and max(c.score for c in found) >= 60:
             break
     found.sort(key=lambda c: -c.score)
@@ -146,9 +171,9 @@ def _wrap(angle: float) -> float:
     return (angle + 90.0) % 180.0 - 90.0
 
 
-def _candidates_at(work: Gray, scale: float, angle: float) -> list[MrzCandidate]:
+def _candidates_at(work: Gray, scale: float, angle: float, offset: int = 12) -> list[MrzCandidate]:
     rotated, rot = rotate(work, angle)
-    lines = find_lines(ink_mask(rotated))
+    lines = find_lines(ink_mask(rotated, offset))
     bands = group_bands(lines)
     return [
         MrzCandidate(angle=angle, work_scale=scale, rotation=rot, lines=band, score=score)

@@ -65,19 +65,21 @@ def _read_mrz(image: ImageInput, model: OcrbModel | None) -> MrzResult:
     gray = to_gray(pixels)
     model = model or load_model()
     candidates = locate_mrz(gray)
-    if not candidates:
+    best = _best_band(gray, candidates, model)
+    glare_searched = best is None or best.confidence < MIN_CONFIDENCE
+    if glare_searched:
+        # Glare can wash part of the band out of the plain search: look again on the flattened
+        # page (slower, so only when the first search read nothing).
+        candidates = locate_mrz(gray, glare=True)
+        retry = _best_band(gray, candidates, model)
+        if retry is not None and (best is None or retry.confidence > best.confidence):
+            best = retry
+    if best is None and not candidates:
         return MrzResult(
             found=False,
             reason="no machine-readable zone found (no 2-3 long evenly spaced text lines)",
             seconds=time.perf_counter() - start,
         )
-    best: BandReading | None = None
-    for cand in candidates:
-        reading = read_band(gray, cand, model)
-        if reading is not None and (best is None or reading.confidence > best.confidence):
-            best = reading
-        if best is not None and best.confidence >= GOOD_CONFIDENCE:
-            break
     if best is None or best.confidence < MIN_CONFIDENCE:
         return MrzResult(
             found=False,
@@ -87,6 +89,16 @@ def _read_mrz(image: ImageInput, model: OcrbModel | None) -> MrzResult:
         )
     lines, repairs = _repair(best.texts, best.candidates)
     parsed = parse_mrz(lines)
+    if not parsed.valid and not glare_searched:
+        # Check digits disagree: a washed-out line may be missing or misread.  Read the band the
+        # glare search finds and keep whichever reading more check digits agree with (an MRZ
+        # printed with wrong digits stays invalid either way).
+        retry = _best_band(gray, locate_mrz(gray, glare=True), model)
+        if retry is not None and retry.confidence >= MIN_CONFIDENCE:
+            retry_lines, retry_repairs = _repair(retry.texts, retry.candidates)
+            retry_parsed = parse_mrz(retry_lines)
+            if _agreeing(retry_parsed.checks) > _agreeing(parsed.checks):
+                best, lines, repairs, parsed = retry, retry_lines, retry_repairs, retry_parsed
     if best.confidence < SURE_CONFIDENCE and "valid" not in parsed.checks.values():
         return MrzResult(
             found=False,
@@ -107,6 +119,23 @@ def _read_mrz(image: ImageInput, model: OcrbModel | None) -> MrzResult:
         seconds=time.perf_counter() - start,
         notes=parsed.notes,
     )
+
+
+def _agreeing(checks: dict[str, str]) -> int:
+    return sum(1 for status in checks.values() if status == "valid")
+
+
+def _best_band(
+    gray: NDArray[np.uint8], candidates: Sequence[MrzCandidate], model: OcrbModel
+) -> BandReading | None:
+    best: BandReading | None = None
+    for cand in candidates:
+        reading = read_band(gray, cand, model)
+        if reading is not None and (best is None or reading.confidence > best.confidence):
+            best = reading
+        if best is not None and best.confidence >= GOOD_CONFIDENCE:
+            break
+    return best
 
 
 def _pixels(image: NDArray[np.uint8] | str | Path | bytes) -> NDArray[np.uint8]:

@@ -97,8 +97,14 @@ class _Comp:
         return self.y + self.h / 2.0
 
 
-def ink_map(gray: NDArray[np.uint8]) -> FloatArray:
-    """Darkness relative to the local paper (0 paper .. ~1 ink), robust to uneven light."""
+def ink_map(gray: NDArray[np.uint8], *, local: bool = False) -> FloatArray:
+    """Darkness relative to the local paper (0 paper .. ~1 ink), robust to uneven light.
+
+    ``local`` also rescales the ink of each stretch of the line to its own strongest strokes:
+    glare adds light over part of a line, so the glyphs under it are paler than the rest and a
+    strip-wide scale washes them out.  Training cuts clean renders with the plain map (``False``,
+    kept so the shipped model reproduces); on an evenly lit line both give the same cells.
+    """
     h = gray.shape[0]
     k = max(3, (h // 2) | 1)
     background = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
@@ -108,7 +114,23 @@ def ink_map(gray: NDArray[np.uint8]) -> FloatArray:
     level = float(np.percentile(ink, 99.0)) if ink.size else 0.0
     if level > 1e-3:
         ink = np.clip(ink / level, 0.0, 1.0)
+        if local:
+            ink = _local_level(ink, h)
     out: FloatArray = ink.astype(np.float32)
+    return out
+
+
+LOCAL_FLOOR = 0.2  # never boost a stretch more than 1/0.2: blank paper must stay blank
+
+
+def _local_level(ink: FloatArray, h: int) -> FloatArray:
+    """``ink`` divided by its local stroke level (a column-wise max smoothed over ~2 caps)."""
+    col = ink.max(axis=0).astype(np.float32)
+    width = max(3, (h | 1))
+    peak = cv2.dilate(col[None, :], cv2.getStructuringElement(cv2.MORPH_RECT, (width, 1)))
+    peak = cv2.blur(peak, (width, 1))[0]
+    scale = np.maximum(peak, LOCAL_FLOOR)
+    out: FloatArray = np.clip(ink / scale[None, :], 0.0, 1.0).astype(np.float32)
     return out
 
 
@@ -435,7 +457,7 @@ def read_strip(
     gray: NDArray[np.uint8], length: int | None = None, model: OcrbModel | None = None
 ) -> LineReading | None:
     """:func:`recognise_line` without the BLAS thread limit (the caller holds it)."""
-    ink = ink_map(gray)
+    ink = ink_map(gray, local=True)
     grid = fit_grid(ink, length)
     if grid is None:
         return None
