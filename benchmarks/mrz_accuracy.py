@@ -1,7 +1,7 @@
 """MRZ reader accuracy and speed, side by side with PassportEye, fastmrz and readmrz.
 
     OMP_THREAD_LIMIT=1 .venv/bin/python benchmarks/mrz_accuracy.py [--peers] [--all-lines]
-        [--synthetic 500] [--data ../shared/data/mrz]
+        [--synthetic 500] [--seed 910000] [--dump /tmp/mrz-fail] [--data ../shared/data/mrz]
 
 1. Real images (``ground_truth.json``: 48 with an MRZ, 2 without): exact reads (every line equal to
    ``mrz_lines``), MRZs reported on images without one, reads reporting valid check digits that
@@ -180,7 +180,7 @@ def _tesseract(path: Path, tessdata: Path | None) -> str:
     return "".join(proc.stdout.split())
 
 
-def synthetic(n: int, seed: int) -> dict[str, Any]:
+def synthetic(n: int, seed: int, dump: Path | None = None) -> dict[str, Any]:
     from docscreen.specimens import SpecimenOptions, make_specimen
 
     kinds = ("idn_passport", "td1_card", "td2_card", "visa_a", "visa_b")
@@ -199,6 +199,14 @@ def synthetic(n: int, seed: int) -> dict[str, Any]:
         per_kind[kind][1] += 1
         if not ok:
             failures.append(seed + i)
+            if dump is not None:  # the image and both readings, to look at one by one
+                dump.mkdir(parents=True, exist_ok=True)
+                cv2.imwrite(str(dump / f"{seed + i}-{kind}.jpg"), spec.image)
+                effects = ",".join(c["effect"] for c in spec.truth["capture"])
+                text = [f"capture: {effects}", f"found {result.found} valid {result.valid}"]
+                text += [f"read  {line}" for line in result.lines]
+                text += [f"truth {line}" for line in spec.truth["mrz_lines"]]
+                (dump / f"{seed + i}-{kind}.txt").write_text("\n".join(text) + "\n")
     exact = sum(v[0] for v in per_kind.values())
     return {
         "documents": n,
@@ -217,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic", type=int, default=500, help="synthetic documents (0: skip)")
     parser.add_argument("--seed", type=int, default=910000)
     parser.add_argument("--skip-lines", action="store_true")
+    parser.add_argument(
+        "--dump", type=Path, help="write failing synthetic images + readings here (e.g. /tmp/x)"
+    )
     args = parser.parse_args(argv)
     truth = json.loads((args.data / "ground_truth.json").read_text(encoding="utf-8"))
 
@@ -252,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
             )
 
     if args.synthetic:
-        syn = synthetic(args.synthetic, args.seed)
+        syn = synthetic(args.synthetic, args.seed, args.dump)
         print(
             f"\n## Synthetic documents (docscreen.specimens, capture=realistic, seed {args.seed})\n"
         )
