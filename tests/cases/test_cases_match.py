@@ -223,3 +223,16 @@ def test_conflicting_name_parts_are_flagged() -> None:
     )
     q = MatchQuery("Belinda Prasetja")
     assert m.match(q)[0].score == pytest.approx(plain.match(q)[0].score - 0.1, abs=1e-3)
+
+
+def test_name_only_queries_have_their_own_threshold() -> None:
+    idx = CandidateIndex.build([record("R1", "Yohanes Messakh", birth_date="1980-05-01")])
+    cfg = MatchConfig(threshold=0.6, name_only_threshold=0.99, report_threshold=0.0)
+    m = Matcher(idx, cfg)
+    partial = "Yohanes Messakh Lay"  # one part more than the record: name score below 0.99
+    alone = m.match(MatchQuery(partial))[0]
+    assert not alone.alert and alone.features["threshold"] == 0.99
+    with_dob = m.match(MatchQuery(partial, dob="1980-05-01"))[0]
+    assert with_dob.alert and with_dob.features["threshold"] == 0.6
+    with_nat = m.match(MatchQuery(partial, nationality=("IDN",)))[0]
+    assert with_nat.features["threshold"] == 0.6
