@@ -214,3 +214,20 @@ def test_band_washed_out_everywhere_is_found_on_the_flattened_page() -> None:
     result = read_mrz(washed)
     assert result.lines == TD1
     assert result.valid
+
+
+def test_td1_line_too_faint_to_find_is_still_read_as_a_line() -> None:
+    # The first line's fillers printed so pale that the line does not chain: the band is found as
+    # two lines of TD1 length, and the reader looks one spacing above and below for the third.
+    img = Image.fromarray(page(TD1)[:, :, ::-1].copy())
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(OCRB, 27)
+    y0 = 560 - 44
+    draw.rectangle((40, y0 - 5, 990, y0 + 40), fill=(232, 226, 214))
+    for i, ch in enumerate(TD1[0]):
+        shade = 210 if ch == "<" else 15
+        draw.text((50 + i * font.getlength("<"), y0), ch, font=font, fill=(shade,) * 3)
+    result = read_mrz(np.asarray(img)[:, :, ::-1].copy())
+    assert result.format == "TD1"
+    assert result.lines[1:] == TD1[1:]
+    assert result.valid == (result.lines == TD1)  # never made valid by force

@@ -8,6 +8,7 @@ reading of what is printed: an MRZ printed with wrong check digits stays invalid
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -93,8 +94,13 @@ def _read_mrz(image: ImageInput, model: OcrbModel | None) -> MrzResult:
         # Check digits disagree: a washed-out line may be missing or misread.  Read the band the
         # glare search finds and keep whichever reading more check digits agree with (an MRZ
         # printed with wrong digits stays invalid either way).
-        retry = _best_band(gray, locate_mrz(gray, glare=True), model)
-        if retry is not None and retry.confidence >= MIN_CONFIDENCE:
+        retries = [_best_band(gray, locate_mrz(gray, glare=True), model)]
+        # Two lines of TD1 length: the third (often all '<' after the number) may be too faint
+        # to chain; read a line one spacing above and one below as well.
+        retries += [read_band(gray, cand, model) for cand in _td1_extensions(best.candidate)]
+        for retry in retries:
+            if retry is None or retry.confidence < MIN_CONFIDENCE:
+                continue
             retry_lines, retry_repairs = _repair(retry.texts, retry.candidates)
             retry_parsed = parse_mrz(retry_lines)
             if _agreeing(retry_parsed.checks) > _agreeing(parsed.checks):
@@ -119,6 +125,20 @@ def _read_mrz(image: ImageInput, model: OcrbModel | None) -> MrzResult:
         seconds=time.perf_counter() - start,
         notes=parsed.notes,
     )
+
+
+def _td1_extensions(cand: MrzCandidate) -> list[MrzCandidate]:
+    """``cand`` with a third line added above or below, when it is two lines of TD1 length."""
+    if len(cand.lines) != 2 or not all(26 <= ln.chars <= 34 for ln in cand.lines):
+        return []
+    top, bottom = cand.lines
+    step = bottom.y - top.y
+    out = []
+    for ref, dy in ((top, -step), (bottom, step)):
+        extra = dataclasses.replace(ref, y=ref.y + dy, glyphs=0)
+        lines = (extra, top, bottom) if dy < 0 else (top, bottom, extra)
+        out.append(dataclasses.replace(cand, lines=lines))
+    return out
 
 
 def _agreeing(checks: dict[str, str]) -> int:
