@@ -69,6 +69,7 @@ class Sandbox:
                     "docscreen.batch.worker",
                     str(to_child_r),
                     str(from_child_w),
+                    str(os.getpid()),
                 ],
                 pass_fds=(to_child_r, from_child_w),
                 stdin=subprocess.DEVNULL,
@@ -155,11 +156,16 @@ def _exit_when_orphaned(parent: int) -> None:
             os._exit(1)
 
 
-def serve(read_fd: int, write_fd: int) -> int:
+def serve(read_fd: int, write_fd: int, parent: int | None = None) -> int:
     # Ctrl-C in the terminal is the parent's business: it stops us cleanly.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent's pid comes from the command line: by the time our imports are done the parent
+    # may already be gone, and getppid() would then name init and the watch would never fire.
+    parent = parent if parent is not None else os.getppid()
+    if os.getppid() != parent:
+        return 0
     threading.Thread(
-        target=_exit_when_orphaned, args=(os.getppid(),), name="orphan-watch", daemon=True
+        target=_exit_when_orphaned, args=(parent,), name="orphan-watch", daemon=True
     ).start()
     inbox = Connection(read_fd, writable=False)
     outbox = Connection(write_fd, readable=False)
