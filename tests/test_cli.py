@@ -28,7 +28,10 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
 
 def test_console_script_help_runs() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "docscreen.cli", "--help"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "docscreen.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0
     assert "specimens" in proc.stdout

@@ -22,7 +22,16 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 
 # One module per verb, in the order the help lists them.
-COMMANDS: tuple[str, ...] = ("specimens", "batch", "cases", "screen", "mrz", "read", "serve", "audit")
+COMMANDS: tuple[str, ...] = (
+    "specimens",
+    "batch",
+    "cases",
+    "screen",
+    "mrz",
+    "read",
+    "serve",
+    "audit",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 
