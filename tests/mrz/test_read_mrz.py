@@ -231,3 +231,13 @@ def test_td1_line_too_faint_to_find_is_still_read_as_a_line() -> None:
     assert result.format == "TD1"
     assert result.lines[1:] == TD1[1:]
     assert result.valid == (result.lines == TD1)  # never made valid by force
+
+
+def test_bold_headings_that_fit_no_mrz_layout_are_not_an_mrz() -> None:
+    # The e-KTP's bold province/regency headings read as clean OCR-B-like text lines of 25 and 27
+    # characters: no MRZ layout has such lines, so nothing is reported.
+    ktp = Path(__file__).resolve().parents[2] / "sample_docs" / "idn_ktp-202700001.jpg"
+    result = read_mrz(load_image(ktp))
+    assert not result.found
+    assert result.reason is not None and "no MRZ layout" in result.reason
+    assert result.lines == ()

@@ -105,6 +105,14 @@ def _read_mrz(image: ImageInput, model: OcrbModel | None) -> MrzResult:
             retry_parsed = parse_mrz(retry_lines)
             if _agreeing(retry_parsed.checks) > _agreeing(parsed.checks):
                 best, lines, repairs, parsed = retry, retry_lines, retry_repairs, retry_parsed
+    if not parsed.found and "valid" not in parsed.checks.values():
+        # Clear OCR-B-like print whose lines fit no MRZ layout (e.g. an e-KTP's bold headings).
+        return MrzResult(
+            found=False,
+            reason=f"text lines found, but they fit no MRZ layout ({parsed.reason})",
+            confidence=best.confidence,
+            seconds=time.perf_counter() - start,
+        )
     if best.confidence < SURE_CONFIDENCE and "valid" not in parsed.checks.values():
         return MrzResult(
             found=False,
