@@ -32,7 +32,7 @@ from service.limits import ContentLengthGuard, EarlyBusyGuard, InflightCap, Rate
 from service.observability import Metrics, ObservabilityMiddleware
 from service.ports import CaseBackend, DocumentReader, Screener
 from service.retention import Retention
-from service.routes import api, ops, web
+from service.routes import api, apidocs, ops, web
 from service.runner import ProcessRunner, Runner, Upload
 from service.settings import ServiceSettings
 from service.wiring import default_cases, read_document_bytes, screen_documents
@@ -110,6 +110,8 @@ def create_app(
         version="1",
         summary="Screens identity and travel documents and refers travellers for a second look.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
         dependencies=[Depends(enforce_policy)],
         form_limits={"max_files": settings.max_files, "max_fields": 20, "max_part_size": 64 * 1024},
     )
@@ -117,9 +119,12 @@ def create_app(
     errors.install(app)
     # The limit is set per included router, not on the app: FastAPI puts an app-wide limit outside
     # every middleware, where it answers in plain text without the security headers.
-    for router in (ops.router, api.router, web.router):
+    for router in (ops.router, api.router, web.router, apidocs.router):
         app.include_router(router, max_body_size=settings.max_body_bytes)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.mount(
+        apidocs.ASSETS_PATH, StaticFiles(directory=str(apidocs.assets_dir())), name="docs_assets"
+    )
     app.add_middleware(EarlyBusyGuard, cap=svc.cap, paths=("/api/v1/screenings",))
     app.add_middleware(ContentLengthGuard, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(ObservabilityMiddleware, metrics=metrics)

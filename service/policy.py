@@ -23,6 +23,9 @@ POLICY: dict[str, frozenset[Role] | str] = {
     "healthz": PUBLIC,
     "readyz": PUBLIC,
     "metrics": PUBLIC,
+    # interactive API documentation (Swagger UI, ReDoc), served from installed files
+    "api_docs_ui": PUBLIC,
+    "api_redoc_ui": PUBLIC,
     # API: who am I
     "api_me": _ALL,
     # API: screenings (an officer sees only their own; a supervisor sees all)
@@ -59,7 +62,7 @@ POLICY: dict[str, frozenset[Role] | str] = {
 
 # Routes FastAPI/Starlette add themselves (no dependencies run on them): all public by design.
 PUBLIC_NON_API = frozenset(
-    {"openapi", "swagger_ui_html", "swagger_ui_redirect", "redoc_html", "static"}
+    {"openapi", "swagger_ui_html", "swagger_ui_redirect", "redoc_html", "static", "docs_assets"}
 )
 
 
