@@ -10,16 +10,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
-import sys
 import time
 from typing import Any
 
-from docscreen.errors import InputError, OcrError
+from docscreen.commands._perfile import each_file
 from docscreen.models import MrzResult
-
-EXIT_OK = 0
-EXIT_BAD_INPUT = 2
 
 
 def register(subparsers: Any) -> None:
@@ -35,25 +30,14 @@ def run(args: argparse.Namespace) -> int:
     from docscreen.imaging.load import load_image
     from docscreen.mrz.read import read_mrz
 
-    bad = False
-    for path in args.images:
+    def read_one(path: str) -> tuple[dict[str, Any], str]:
         start = time.perf_counter()
-        try:
-            image = load_image(path)
-            result = read_mrz(image)
-        except (InputError, OcrError) as exc:
-            bad = True
-            print(f"docscreen: error: {exc}", file=sys.stderr)
-            if args.json:
-                print(json.dumps({"file": path, "error": str(exc)}), flush=True)
-            continue
+        result = read_mrz(load_image(path))
         # Report the whole time spent on this file (decoding included), not just the reading.
         result = dataclasses.replace(result, seconds=time.perf_counter() - start)
-        if args.json:
-            print(json.dumps(result.to_dict(path), ensure_ascii=False), flush=True)
-        else:
-            print(_table(path, result), flush=True)
-    return EXIT_BAD_INPUT if bad else EXIT_OK
+        return result.to_dict(path), _table(path, result)
+
+    return each_file(args.images, args.json, read_one)
 
 
 def _table(path: str, result: MrzResult) -> str:

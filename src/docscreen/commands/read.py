@@ -9,15 +9,10 @@ still read, and the exit code is 2 at the end.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
-from docscreen.errors import InputError, OcrError
+from docscreen.commands._perfile import each_file
 from docscreen.models import Document
-
-EXIT_OK = 0
-EXIT_BAD_INPUT = 2
 
 
 def register(subparsers: Any) -> None:
@@ -36,21 +31,11 @@ def run(args: argparse.Namespace) -> int:
     from docscreen.documents.read import read_document
     from docscreen.imaging.load import load_image
 
-    bad = False
-    for path in args.images:
-        try:
-            doc = read_document(load_image(path), name=path, read_mrz=not args.no_mrz)
-        except (InputError, OcrError) as exc:
-            bad = True
-            print(f"docscreen: error: {exc}", file=sys.stderr)
-            if args.json:
-                print(json.dumps({"file": path, "error": str(exc)}), flush=True)
-            continue
-        if args.json:
-            print(json.dumps(doc.to_dict(), ensure_ascii=False), flush=True)
-        else:
-            print(_table(doc), flush=True)
-    return EXIT_BAD_INPUT if bad else EXIT_OK
+    def read_one(path: str) -> tuple[dict[str, Any], str]:
+        doc = read_document(load_image(path), name=path, read_mrz=not args.no_mrz)
+        return doc.to_dict(), _table(doc)
+
+    return each_file(args.images, args.json, read_one)
 
 
 def _table(doc: Document) -> str:
