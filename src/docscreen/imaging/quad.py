@@ -34,8 +34,10 @@ _BORDER_FRACTION = 0.01
 # An image whose own aspect ratio is this close to a document's (1.0 = exact) is taken as a scan
 # cropped to the document when no larger outline is found inside it.
 _FULL_FRAME_FIT = 0.94
-# Least median brightness step (grey levels) across a document's edges.
-_MIN_EDGE_STEP = 12.0
+# A candidate outline needs a sharp colour step along this share of its measurable sides (mean),
+# and along at least the second share on every one of them.
+_MIN_SUPPORT = 0.6
+_MIN_SIDE_SUPPORT = 0.3
 
 
 @dataclass(frozen=True)
@@ -344,6 +346,165 @@ def refine_quad(gray: NDArray[np.uint8], pts: NDArray[np.float64]) -> NDArray[np
     return out
 
 
+def _features(small: NDArray[np.uint8]) -> NDArray[np.float32]:
+    """Smoothed Lab colour (three channels, float) of the small copy, for edge measurements."""
+    img = small if small.ndim == 3 else cv2.cvtColor(small, cv2.COLOR_GRAY2BGR)
+    blur = cv2.GaussianBlur(img, (0, 0), 1.0)
+    return np.asarray(cv2.cvtColor(blur, cv2.COLOR_BGR2LAB), dtype=np.float32)
+
+
+# Along each side, points every few pixels are checked for a sharp colour step: the step from
+# 2 px outside to 2 px inside, less the change over the next 4 px on either side (a smooth
+# gradient -- uneven light, wood grain -- scores about zero, a page edge scores its full step).
+_STEP_SAMPLES = 40
+_STEP_SEARCH = 4  # px either side of the candidate line
+_STEP_MIN = 9.0  # Lab units
+
+
+def _side_support(
+    feat: NDArray[np.float32], pts: NDArray[np.float64]
+) -> tuple[list[float], list[bool]]:
+    """Per side (TL-TR, TR-BR, BR-BL, BL-TL): share of points with a sharp step; on-border flags.
+
+    A side lying along the image border (a cut-off document) cannot be measured: its support is
+    reported as -1 and its flag is True.
+    """
+    h, w = feat.shape[:2]
+    q = np.array(order_corners(pts), dtype=np.float64)
+    c = q.mean(axis=0)
+    margin = max(2.0, 0.01 * max(h, w))
+    supports: list[float] = []
+    border: list[bool] = []
+    offs = np.arange(-_STEP_SEARCH - 6, _STEP_SEARCH + 7, dtype=np.float64)
+    ts = np.linspace(0.06, 0.94, _STEP_SAMPLES)
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        d = b - a
+        length = float(np.hypot(d[0], d[1]))
+        mid = (a + b) / 2
+        on_border = bool(
+            (min(a[0], b[0]) <= margin and max(a[0], b[0]) <= margin + 0.02 * w)
+            or (max(a[0], b[0]) >= w - 1 - margin and min(a[0], b[0]) >= w - 1 - margin - 0.02 * w)
+            or (min(a[1], b[1]) <= margin and max(a[1], b[1]) <= margin + 0.02 * h)
+            or (max(a[1], b[1]) >= h - 1 - margin and min(a[1], b[1]) >= h - 1 - margin - 0.02 * h)
+        )
+        if length < 8 or on_border:
+            supports.append(-1.0)
+            border.append(True)
+            continue
+        u = d / length
+        normal = np.array([-u[1], u[0]])
+        if np.dot(c - mid, normal) < 0:
+            normal = -normal  # inwards
+        base = a[None, :] + ts[:, None] * d[None, :]
+        xy = base[:, None, :] + offs[None, :, None] * normal[None, None, :]
+        inside = (
+            (xy[..., 0] >= 0) & (xy[..., 0] <= w - 1) & (xy[..., 1] >= 0) & (xy[..., 1] <= h - 1)
+        ).all(axis=1)
+        if int(inside.sum()) < _STEP_SAMPLES // 3:
+            supports.append(-1.0)
+            border.append(True)
+            continue
+        prof = cv2.remap(
+            feat,
+            xy[..., 0].astype(np.float32),
+            xy[..., 1].astype(np.float32),
+            cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE,
+        )  # (samples, offsets, 3)
+        k0 = 6
+        n = 2 * _STEP_SEARCH + 1
+        centre = np.arange(k0, k0 + n)
+        step = np.linalg.norm(prof[:, centre + 2] - prof[:, centre - 2], axis=2)
+        drift = 0.5 * (
+            np.linalg.norm(prof[:, centre + 6] - prof[:, centre + 2], axis=2)
+            + np.linalg.norm(prof[:, centre - 2] - prof[:, centre - 6], axis=2)
+        )
+        score = step - drift
+        at = score.argmax(axis=1)
+        sharp = score[np.arange(len(ts)), at]
+        strong = inside & (sharp >= _STEP_MIN)
+        if int(strong.sum()) < 4:
+            supports.append(0.0)
+            border.append(False)
+            continue
+        # A real edge is one straight line (the step's position follows a line along the side)
+        # with one colour inside and another outside (the step's direction is the same all
+        # along); a texture has sharp steps everywhere, at random places and in random directions.
+        fit = np.polyfit(ts[strong], at[strong].astype(np.float64), 1)
+        on_line = np.abs(at - np.polyval(fit, ts)) <= 1.5
+        rows = np.arange(len(ts))
+        vec = prof[rows, centre[at] + 2] - prof[rows, centre[at] - 2]
+        keep = strong & on_line
+        if int(keep.sum()) < 4:
+            supports.append(0.0)
+            border.append(False)
+            continue
+        v = vec[keep]
+        coherence = float(
+            np.linalg.norm(v.mean(axis=0)) / (np.linalg.norm(v, axis=1).mean() + 1e-6)
+        )
+        share = float(keep.sum() / max(1, int(inside.sum())))
+        supports.append(share * min(1.0, coherence / 0.6))
+        border.append(False)
+    return supports, border
+
+
+def _watershed_contours(small: NDArray[np.uint8]) -> list[NDArray[Any]]:
+    """The region grown from the picture's centre until it meets the region grown from its border.
+
+    Flooding crosses smooth changes (wood grain, stripes, uneven light) before sharp ones, so the
+    two floods meet on the strongest closed boundary between the centre and the border: the
+    document's edge when the document covers the centre, even when its brightness is close to
+    the table's.
+    """
+    img = small if small.ndim == 3 else cv2.cvtColor(small, cv2.COLOR_GRAY2BGR)
+    h, w = img.shape[:2]
+    blur = np.ascontiguousarray(cv2.GaussianBlur(img, (0, 0), 1.5), dtype=np.uint8)
+    out: list[NDArray[Any]] = []
+    for frac in (0.1, 0.25):
+        markers = np.zeros((h, w), dtype=np.int32)
+        # (watershed claims the outermost pixel row for itself: the seed is the next two)
+        markers[:3, :] = markers[-3:, :] = 1
+        markers[:, :3] = markers[:, -3:] = 1
+        ry, rx = max(1, round(frac * h)), max(1, round(frac * w))
+        markers[h // 2 - ry : h // 2 + ry, w // 2 - rx : w // 2 + rx] = 2
+        cv2.watershed(blur, markers)
+        seg = np.asarray(markers == 2, dtype=np.uint8) * 255
+        opened = cv2.morphologyEx(seg, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+        contours, _ = cv2.findContours(opened, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        out.extend(contours)
+    return out
+
+
+def _convex(pts: NDArray[np.float64]) -> bool:
+    return bool(cv2.isContourConvex(np.rint(pts).astype(np.int32).reshape(-1, 1, 2)))
+
+
+def _score(
+    feat: NDArray[np.float32], pts: NDArray[np.float64], area: float, total: float
+) -> tuple[float, float]:
+    """(score, mean side support) of a candidate outline on the small copy; score 0 = rejected."""
+    qarea = float(cv2.contourArea(pts.astype(np.float32)))
+    if qarea <= 0 or qarea > 0.995 * total or qarea < _MIN_AREA_FRACTION * total:
+        return 0.0, 0.0
+    supports, border = _side_support(feat, pts)
+    measured = [x for x in supports if x >= 0]
+    if len(measured) < 2:
+        return 0.0, 0.0
+    mean = float(np.mean(measured))
+    if mean < _MIN_SUPPORT or min(measured) < _MIN_SIDE_SUPPORT:
+        return 0.0, mean
+    support = float(np.prod([(0.05 + x) / 1.05 for x in measured]) ** (1 / len(measured)))
+    fill = min(area / qarea, qarea / area) if area > 0 else 1.0
+    quad = Quad(order_corners(pts), True)
+    a = quad.aspect if quad.aspect >= 1 else 1 / max(quad.aspect, 1e-6)
+    off = min(abs(np.log(a / ID1_ASPECT)), abs(np.log(a / TD3_ASPECT)))
+    aspect = 0.3 + 0.7 * float(np.exp(-((off / 0.15) ** 2)))
+    score = (qarea / total) ** 0.5 * support * aspect * fill**0.5 * 0.7 ** sum(border)
+    return score, mean
+
+
 def find_document(image: NDArray[np.uint8]) -> Quad:
     """Locate the document outline; ``found`` is False when the whole image is assumed."""
     h, w = image.shape[:2]
@@ -361,35 +522,25 @@ def find_document(image: NDArray[np.uint8]) -> Quad:
         cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small, dtype=np.uint8
     )
     sh, sw = gray.shape[:2]
-    smooth = np.asarray(cv2.GaussianBlur(gray, (0, 0), 1.5), dtype=np.uint8)
     total = float(sh * sw)
+    feat = _features(np.asarray(small, dtype=np.uint8))
     best: tuple[float, NDArray[np.float64]] | None = None
     dist = None
     if small.ndim == 3:
         colour = np.asarray(small, dtype=np.uint8)
         dist = np.asarray(cv2.GaussianBlur(background_distance(colour), (0, 0), 2), dtype=np.uint8)
-    for cnt in _candidates(gray, dist):
+    candidates = _watershed_contours(np.asarray(small, dtype=np.uint8)) + _candidates(gray, dist)
+    for cnt in candidates:
         area = float(cv2.contourArea(cnt))
         if area < _MIN_AREA_FRACTION * total:
             continue
         pts = _quad_from_contour(cnt)
-        if pts is None:
+        if pts is None or not _convex(pts):
             continue
-        qarea = float(cv2.contourArea(pts.astype(np.float32)))
-        if qarea <= 0 or qarea > 0.995 * total:
-            continue
-        if len(_touching(pts, sw, sh)) >= 3 and qarea >= 0.9 * total:
+        if len(_touching(pts, sw, sh)) >= 3:
             continue  # the image frame itself (noise or a full-bleed scan), not an outline
-        fill = min(area / qarea, qarea / area)
-        step = _edge_contrast(smooth, pts)
-        if dist is not None:
-            step = max(step, _edge_contrast(dist, pts))
-        if step < _MIN_EDGE_STEP:
-            continue
-        q = order_corners(pts)
-        quad = Quad(q, True)
-        score = (qarea / total) * fill * (0.2 + _aspect_fit(quad.aspect))
-        if best is None or score > best[0]:
+        score, _ = _score(feat, pts, area, total)
+        if score > 0 and (best is None or score > best[0]):
             best = (score, pts)
     frame = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float64)
     if _aspect_fit(w / h) >= _FULL_FRAME_FIT and (
@@ -398,7 +549,7 @@ def find_document(image: NDArray[np.uint8]) -> Quad:
         # A flat scan cropped to the document: the frame is the outline (anything found inside
         # it is a photo or a print block, not the document).
         return Quad(order_corners(frame), found=True, score=1.0, touches_border=())
-    if best is None or best[0] < 0.05:
+    if best is None:
         return Quad(order_corners(frame), found=False, score=0.0, touches_border=())
     pts = best[1] / scale
     if scale < 1:
