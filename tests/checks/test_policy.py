@@ -87,3 +87,28 @@ def test_unreadable_policy_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         load_policy(bad)
     monkeypatch.delenv("DOCSCREEN_POLICY", raising=False)
     assert load_policy() == Policy()
+
+
+def test_pixel_findings_policy() -> None:
+    # Capture findings say how the image was taken (ask for the original): listed, no REVIEW.
+    capture = [f("TAMPER-PHOTOCOPY", pixel=True), f("TAMPER-RECAPTURE", pixel=True)]
+    assert all(x.severity is Severity.LOW for x in capture)
+    assert decide(capture).risk is Risk.CLEAR
+    # Field-level tamper signals: one or two are evidence, three together ask for a second look.
+    two = [f("TAMPER-SEAM", pixel=True), f("TAMPER-COPYMOVE", pixel=True)]
+    assert decide(two).risk is Risk.CLEAR
+    three = [*two, f("TAMPER-PHOTO", pixel=True)]
+    d = decide(three)
+    assert d.risk is Risk.REVIEW and d.reasons == ("TAMPER-COPYMOVE,TAMPER-PHOTO,TAMPER-SEAM",)
+    assert decide(three + capture).risk is Risk.REVIEW
+    assert decide(three, policy_from_dict({"review": {"pixel_count": 0}})).risk is Risk.CLEAR
+    # A post that must see originals raises the capture findings; still never ALERT.
+    strict = policy_from_dict({"severity": {"TAMPER-PHOTOCOPY": "CRITICAL"}})
+    assert decide(apply_policy(capture, strict), strict).risk is Risk.REVIEW
+
+
+def test_unknown_alert_or_review_keys_are_errors() -> None:
+    with pytest.raises(ConfigurationError):
+        policy_from_dict({"review": {"pixels": 2}})
+    with pytest.raises(ConfigurationError):
+        policy_from_dict({"alert": {"medium": 2}})

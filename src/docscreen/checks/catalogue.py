@@ -320,10 +320,12 @@ _RULES: tuple[RuleSpec, ...] = (
              "Tanda keamanan fisik KTP meragukan (lambang Garuda, foto ditempel, tanda tangan).",
              "Physical security features of the KTP are doubtful (Garuda emblem, overlaid photo, signature).",
              pixel=True, needs="image forensics signals", source=CSV),
-    # --- image tamper signals (docscreen.forensics): never ALERT on their own.  Severity follows the
-    # measured reliability (benchmarks/RESULTS.md, tamper_detection): photocopy and screen recapture
-    # (precision >= 0.96) raise REVIEW; the field-level signals, near chance on realistic captures,
-    # are LOW: shown as evidence with their regions, not a reason for a second look on their own.
+    # --- image tamper signals (docscreen.forensics): never ALERT on their own.  The field-level
+    # signals, near chance on realistic captures (benchmarks/RESULTS.md, tamper_detection), are
+    # LOW: shown as evidence with their regions; the policy's review.pixel_count of them together
+    # raise REVIEW.  Photocopy and screen recapture are reliable (precision >= 0.96) but say how
+    # the image was taken, not that the document is forged: LOW ("ask for the original"), so a
+    # genuine document photocopied is not sent to a second look; policies may raise them.
     RuleSpec("TAMPER-SEAM", L, MRZ_DOCS + KTP,
              "Pola latar di sekitar isian terputus: teks mungkin dihapus lalu diketik ulang.",
              "The background print breaks off around a field: text may have been erased and retyped.",
@@ -340,11 +342,11 @@ _RULES: tuple[RuleSpec, ...] = (
              "Tepi atau letak foto tidak wajar: foto mungkin diganti.",
              "The photo's border or position is abnormal: the photo may have been replaced.",
              "image_tamper", pixel=True),
-    RuleSpec("TAMPER-PHOTOCOPY", M, MRZ_DOCS + KTP,
+    RuleSpec("TAMPER-PHOTOCOPY", L, MRZ_DOCS + KTP,
              "Gambar berupa fotokopi hitam-putih, bukan dokumen asli: minta dokumen aslinya.",
              "The image is a greyscale photocopy, not the original document: ask for the original.",
              "image_capture", pixel=True),
-    RuleSpec("TAMPER-RECAPTURE", M, MRZ_DOCS + KTP,
+    RuleSpec("TAMPER-RECAPTURE", L, MRZ_DOCS + KTP,
              "Gambar tampaknya difoto dari layar (pola moire): minta dokumen aslinya.",
              "The image appears to be photographed from a screen (moire pattern): ask for the original.",
              "image_capture", pixel=True),

@@ -91,7 +91,8 @@ def document_from_dict(d: dict[str, Any]) -> Document:
                 name,
                 None if value is None else str(value),
                 str(f.get("raw") or (value or "")),
-                float(f.get("confidence") or 0.0),
+                # A value given without a confidence is taken as given (typed, or from a system).
+                float(f["confidence"]) if f.get("confidence") is not None else 1.0,
                 _box(f.get("box")),
                 _source(f.get("source", "viz")),
             )

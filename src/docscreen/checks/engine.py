@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 # Imported for their @rule registrations.
 from docscreen.checks import (  # noqa: F401
@@ -15,6 +16,7 @@ from docscreen.checks import (  # noqa: F401
 from docscreen.checks.catalogue import CATALOGUE
 from docscreen.checks.context import RuleInput
 from docscreen.checks.policy import Policy, apply_policy
+from docscreen.checks.reading import trusted_documents
 from docscreen.checks.registry import RULES
 from docscreen.checks.result import skipped
 from docscreen.models import Finding
@@ -28,7 +30,9 @@ def run_rules(inp: RuleInput, policy: Policy | None = None) -> list[Finding]:
     """Findings of every catalogue rule (each code at least once), policy overrides applied.
 
     A rule that breaks on odd input reports ``not_performed`` for its codes instead of failing the
-    whole screening: a bug in one rule must not hide the others' findings."""
+    whole screening: a bug in one rule must not hide the others' findings.  Printed values the
+    reader doubted are withheld from the rules (``checks.reading``): a misreading is not a forgery."""
+    inp = replace(inp, documents=trusted_documents(inp.documents, inp.thresholds))
     out: list[Finding] = []
     for codes, fn in RULES:
         try:

@@ -1,11 +1,20 @@
 """From findings to a risk level: CLEAR, REVIEW or ALERT.
 
 Default (DESIGN: refer, never decide): any CRITICAL or two HIGH faults = ALERT; any HIGH or MEDIUM =
-REVIEW.  Findings of one catalogue ``group`` count as one fault.  Image-tamper ("pixel") findings can
-raise REVIEW but never ALERT on their own.  A JSON policy file (``DOCSCREEN_POLICY``) can change:
+REVIEW.  Findings of one catalogue ``group`` count as one fault.
+
+Image ("pixel") findings never raise ALERT on their own.  By default every TAMPER-* code is LOW:
+one field-level tamper signal (seam, glyphs, copy-move, photo; near chance on realistic captures)
+is evidence shown with its region, and ``review.pixel_count`` (3) of them failing together on one
+bundle raise REVIEW.  The capture findings (photocopy, screen recapture) say how the image was
+taken, not that the document is forged: they are listed ("ask for the original") without raising
+the risk; a post that must see originals sets them to MEDIUM in its policy file.  Pixel findings
+given a MEDIUM or higher severity by the policy raise REVIEW like any other finding.
+
+A JSON policy file (``DOCSCREEN_POLICY``) can change:
 
     {"alert": {"critical": 1, "high": 2},
-     "review": {"min_severity": "MEDIUM", "low_count": 0},
+     "review": {"min_severity": "MEDIUM", "low_count": 0, "pixel_count": 3},
      "severity": {"PP-11": "LOW"},            # per-rule severity overrides
      "thresholds": {"just_in_time_days": 60},  # heuristic thresholds (checks.context.Thresholds)
      "disabled": ["PP-04"]}
@@ -25,6 +34,8 @@ from docscreen.checks.context import Thresholds
 from docscreen.errors import ConfigurationError
 from docscreen.models import Finding, Risk, Severity, Status
 
+TAMPER_GROUP = "image_tamper"  # the field-level tamper signals (not the capture findings)
+
 RANK = {
     Severity.INFO: 0,
     Severity.LOW: 1,
@@ -40,6 +51,9 @@ class Policy:
     alert_high: int = 2  # this many faults at HIGH or above raise ALERT
     review_min_severity: Severity = Severity.MEDIUM  # one fault at or above this raises REVIEW
     review_low_count: int = 0  # this many LOW faults together raise REVIEW (0: never)
+    # This many failed field-level image-tamper findings (group image_tamper, each document and
+    # signal counted) together raise REVIEW (0: never).
+    review_pixel_count: int = 3
     severity: dict[str, Severity] = field(default_factory=dict)
     thresholds: Thresholds = field(default_factory=Thresholds)
     disabled: frozenset[str] = frozenset()
@@ -85,6 +99,13 @@ def policy_from_dict(data: dict[str, Any], source: str | None = None) -> Policy:
         p = replace(p, review_min_severity=_severity(review["min_severity"], "review.min_severity"))
     if "low_count" in review:
         p = replace(p, review_low_count=_count(review["low_count"], "review.low_count"))
+    if "pixel_count" in review:
+        p = replace(p, review_pixel_count=_count(review["pixel_count"], "review.pixel_count"))
+    unknown_keys = (set(alert) - {"critical", "high"}) | (
+        set(review) - {"min_severity", "low_count", "pixel_count"}
+    )
+    if unknown_keys:
+        raise ConfigurationError(f"policy: unknown keys {sorted(unknown_keys)}")
     overrides: dict[str, Severity] = {}
     for code, sev in dict(data.get("severity", {})).items():
         if code not in CATALOGUE:
@@ -143,10 +164,13 @@ def apply_policy(findings: Iterable[Finding], policy: Policy) -> list[Finding]:
 def decide(findings: Iterable[Finding], policy: Policy | None = None) -> Decision:
     policy = policy or Policy()
     faults: dict[str, tuple[Severity, bool, str]] = {}  # group -> (severity, pixel-only, codes)
+    tamper: list[str] = []  # failed field-level image-tamper findings (one per document and signal)
     for f in findings:
         if f.status is not Status.FAIL:
             continue
         rule = CATALOGUE.get(f.code)
+        if rule is not None and rule.group == TAMPER_GROUP:
+            tamper.append(f.code)
         group = rule.fault if rule is not None else f.code
         pixel = f.pixel or (rule.pixel if rule is not None else False)
         old = faults.get(group)
@@ -170,4 +194,6 @@ def decide(findings: Iterable[Finding], policy: Policy | None = None) -> Decisio
     lows = [codes for s, _, codes in data if s is Severity.LOW]
     if policy.review_low_count and len(lows) >= policy.review_low_count:
         return Decision(Risk.REVIEW, tuple(lows))
+    if policy.review_pixel_count and len(tamper) >= policy.review_pixel_count:
+        return Decision(Risk.REVIEW, (",".join(sorted(set(tamper))),))
     return Decision(Risk.CLEAR, ())

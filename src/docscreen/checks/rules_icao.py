@@ -18,6 +18,7 @@ from docscreen.checks.context import (
 from docscreen.checks.countries import MRZ_COUNTRY_CODES, nationality_code
 from docscreen.checks.mrzview import MrzView, digit_of, view, yymmdd_to_date
 from docscreen.checks.names import compare_mrz_viz, mrz_tokens, viz_tokens
+from docscreen.checks.reading import name_misread
 from docscreen.checks.registry import rule
 from docscreen.checks.result import boxes_of, fail, passed, skipped
 from docscreen.models import Document, DocumentKind, Finding, JsonDict, Status
@@ -387,6 +388,9 @@ def _cmp_fields(
             # printed name: an incomplete reading, nothing contradicts.
             why = "printed name read incompletely: " + cmp.explain()
             res["name"] = (Status.NOT_PERFORMED, why, ev)
+        elif not cmp.same and (misread := name_misread(cmp.unmatched_left, cmp.unmatched_right)):
+            # What the printed reading has beyond the MRZ is OCR debris: unreadable, not different.
+            res["name"] = (Status.NOT_PERFORMED, f"{misread}: {cmp.explain()}", ev)
         else:
             res["name"] = (Status.PASS if cmp.same else Status.FAIL, cmp.explain(), ev)
     # Dates: compared as YYMMDD, the only thing the MRZ holds.

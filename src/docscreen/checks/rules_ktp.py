@@ -24,7 +24,7 @@ from docscreen.indonesia.nik import (
     split_nik,
 )
 from docscreen.indonesia.provinces import PROVINCES
-from docscreen.indonesia.vocab import is_ever_married, match_vocab
+from docscreen.indonesia.vocab import VOCABULARIES, is_ever_married, match_vocab
 from docscreen.models import Box, Document, DocumentKind, Finding, JsonDict, Severity
 
 _NIK_CODES = ("NIK-01", "NIK-02", "NIK-03", "NIK-04", "NIK-05", "NIK-06", "NIK-07")
@@ -442,6 +442,15 @@ def marriage_age(inp: RuleInput) -> list[Finding]:
 _VOCAB_FIELDS = ("religion", "marital_status", "blood_type", "occupation", "nationality")
 
 
+def _fragment(name: str, value: str) -> bool:
+    """``value`` is the start or the end of an official value ("TEN" of KRISTEN, "N/PERIKANAN" of
+    NELAYAN/PERIKANAN): the reader lost part of the print, the card is not shown to be wrong."""
+    v = re.sub(r"\s+", " ", re.sub(r"\s*/\s*", "/", value.upper())).strip(" .:")
+    return len(v) >= 3 and any(
+        c != v and (c.startswith(v) or c.endswith(v)) for c in VOCABULARIES.get(name, ())
+    )
+
+
 @rule("KTP-08")
 def vocabulary(inp: RuleInput) -> list[Finding]:
     docs = inp.of_kind(DocumentKind.IDN_KTP)
@@ -450,15 +459,21 @@ def vocabulary(inp: RuleInput) -> list[Finding]:
     out: list[Finding] = []
     for index, doc in docs:
         off: list[str] = []
+        partial: list[str] = []  # the start or end of an official value: a reading cut short
         seen: dict[str, str] = {}
         for name in _VOCAB_FIELDS:
             value = doc.value(name)
             if not value:
                 continue
             seen[name] = value
-            if match_vocab(name, value, float(inp.thresholds.vocab_min_score)) is None:
+            if match_vocab(name, value, float(inp.thresholds.vocab_min_score)) is not None:
+                continue
+            if _fragment(name, value):
+                partial.append(f"{name}={value}")
+            else:
                 off.append(f"{name}={value}")
-        ev: JsonDict = {"document": index, "values": seen, "off_vocabulary": off}
+        ev: JsonDict = {"document": index, "values": seen, "off_vocabulary": off,
+                        "read_incompletely": partial}  # fmt: skip
         if not seen:
             out.append(skipped("KTP-08", "no vocabulary field read", ev))
         elif off:
@@ -467,6 +482,9 @@ def vocabulary(inp: RuleInput) -> list[Finding]:
             out.append(
                 fail("KTP-08", "not official values: " + ", ".join(off), ev, boxes, severity=sev)
             )
+        elif partial:
+            why = "read incompletely (start or end of an official value): " + ", ".join(partial)
+            out.append(skipped("KTP-08", why, ev))
         else:
             out.append(passed("KTP-08", "official values", ev))
     return out

@@ -16,6 +16,7 @@ from docscreen.checks.context import (
     norm_sex,
 )
 from docscreen.checks.names import compare_indonesian
+from docscreen.checks.reading import names_misread
 from docscreen.checks.registry import rule
 from docscreen.checks.result import boxes_of, fail, passed, skipped
 from docscreen.checks.rules_icao import best_birth, best_expiry, mrz_view_of
@@ -250,8 +251,11 @@ def passport_versus_ktp(inp: RuleInput) -> list[Finding]:
                 a, cmp = mrz_name, alt
         ev8: JsonDict = {"passport": a, "ktp": b, "pairs": [list(x) for x in cmp.pairs],
                          "unmatched": list(cmp.unmatched_left), "extra": list(cmp.unmatched_right)}  # fmt: skip
+        misread = None if cmp.same else names_misread(cmp.unmatched_left, cmp.unmatched_right)
         if cmp.same:
             out.append(passed("PP-08", cmp.explain(), ev8))
+        elif misread:
+            out.append(skipped("PP-08", f"{misread}: {a} / {b}", ev8))
         else:
             sev = Severity.HIGH if cmp.shared == 0 else None
             why = ("no name token in common: " if cmp.shared == 0 else "") + f"{a} / {b}"

@@ -7,7 +7,8 @@ import datetime as dt
 import itertools
 
 from docscreen.checks.context import PASSPORT_KINDS, RuleInput, age_on, parse_date
-from docscreen.checks.names import compare_indonesian
+from docscreen.checks.names import compare_indonesian, indonesian_tokens
+from docscreen.checks.reading import mangled
 from docscreen.checks.registry import rule
 from docscreen.checks.result import fail, passed, skipped
 from docscreen.checks.traveller import (
@@ -211,7 +212,8 @@ def one_person(inp: RuleInput) -> list[Finding]:
     for i, doc in enumerate(inp.documents):
         name = _doc_name(doc)
         birth = _doc_birth(inp, i)
-        if name:
+        # A name read as debris only ("DA") says nothing about who the document belongs to.
+        if name and any(not mangled(t) for t in indonesian_tokens(name)):
             people.append((i, name, birth))
     if len(inp.documents) < 2:
         return [skipped("BUNDLE-01", "a single document")]

@@ -1,0 +1,102 @@
+"""Reading defects (low confidence, mangled name tokens, cut-short values) are not forgeries, while
+the same differences read with confidence still are."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from docscreen.checks.context import Thresholds
+from docscreen.checks.docio import document_from_dict
+from docscreen.checks.engine import run_rules
+from docscreen.checks.reading import mangled, name_misread, names_misread, trusted
+from docscreen.models import Document, Finding, Status
+
+from .builders import NIK, ktp, passport, rule_input, td3
+
+
+def with_confidence(doc: Document, name: str, confidence: float) -> Document:
+    fields = dict(doc.fields)
+    fields[name] = replace(fields[name], confidence=confidence)
+    return replace(doc, fields=fields)
+
+
+def findings(*docs: Document) -> dict[str, Finding]:
+    return {f.code: f for f in run_rules(rule_input(list(docs)))}
+
+
+def test_low_confidence_values_are_withheld_from_the_rules() -> None:
+    doc = with_confidence(passport(full_name="ST SEARS A"), "full_name", 0.23)
+    seen = trusted(doc, Thresholds())
+    assert seen.value("full_name") is None and seen.fields["full_name"].raw == "ST SEARS A"
+    assert trusted(doc, Thresholds(min_read_confidence=20)).value("full_name") == "ST SEARS A"
+    # The NIK checks itself (16 digits, region, date): its confidence is not used.
+    k = with_confidence(ktp(), "nik", 0.3)
+    assert trusted(k, Thresholds()).value("nik") == NIK
+
+
+def test_a_printed_name_read_with_low_confidence_is_not_a_forgery() -> None:
+    unsure = with_confidence(passport(full_name="ST SEARS A"), "full_name", 0.23)
+    found = findings(unsure, ktp())
+    assert found["MRZ-VIZ-NAME"].status is Status.NOT_PERFORMED
+    assert found["PP-03"].status is not Status.FAIL
+    assert found["PP-08"].status is Status.PASS  # the MRZ name stands in for the printed one
+    # Read with confidence, a different printed name is still a finding.
+    sure = passport(full_name="MARIA TEFA")
+    assert findings(sure, ktp())["MRZ-VIZ-NAME"].status is Status.FAIL
+
+
+def test_a_date_read_with_low_confidence_is_not_compared() -> None:
+    k = with_confidence(ktp(birth_date="17-05-1996"), "birth_date", 0.35)
+    found = findings(passport(), k)
+    assert found["KTP-02"].status is Status.NOT_PERFORMED
+    assert found["PP-06"].status is Status.NOT_PERFORMED  # no trusted KTP date to compare
+    assert findings(passport(), ktp(birth_date="17-05-1996"))["KTP-02"].status is Status.FAIL
+
+
+@pytest.mark.parametrize(
+    ("token", "debris"),
+    [("LE", True), ("A", True), ("SRTN", True), ("W1NARNO", True), ("NG", False), ("ONG", False),
+     ("DARMAJI", False), ("SEARS", False)],
+)  # fmt: skip
+def test_mangled_tokens(token: str, debris: bool) -> None:
+    assert mangled(token) is debris
+
+
+def test_name_debris_is_a_misreading_not_another_name() -> None:
+    assert name_misread(("WINARNO",), ("LE",)) is not None
+    assert name_misread(("WINARNO",), ("SEARS", "A")) is None
+    assert names_misread(("DA",), ("DARMAJI", "LE")) is not None
+    assert names_misread(("RAHAYU",), ("AMINAH",)) is None
+    # MRZ DARMAJI WINARNO, printed "DARMAJI LE": WINARNO unread, LE is debris.
+    found = findings(passport(td3(surname="WINARNO", given="DARMAJI"), full_name="DARMAJI LE"))
+    assert found["MRZ-VIZ-NAME"].status is Status.NOT_PERFORMED
+    assert "debris" in found["MRZ-VIZ-NAME"].explanation
+
+
+def test_ktp_name_read_as_debris_is_not_a_name_mismatch() -> None:
+    found = findings(passport(), ktp(full_name="DA"))
+    assert found["PP-08"].status is Status.NOT_PERFORMED
+    assert found["BUNDLE-01"].status is not Status.FAIL
+    # Another person's name on the KTP (name swap) is still reported.
+    swapped = findings(passport(), ktp(full_name="SITI RAHAYU"))
+    assert swapped["PP-08"].status is Status.FAIL
+
+
+def test_vocabulary_values_cut_short_are_not_off_vocabulary() -> None:
+    k = ktp(religion="TEN", marital_status="MATI", occupation="N/PERIKANAN")
+    found = findings(passport(), k)
+    assert found["KTP-08"].status is Status.NOT_PERFORMED
+    assert "incompletely" in found["KTP-08"].explanation
+    bad = findings(passport(), ktp(religion="SATANIC", marital_status="MATI"))["KTP-08"]
+    assert bad.status is Status.FAIL and "religion=SATANIC" in bad.explanation
+
+
+def test_documents_given_as_data_without_confidence_are_trusted() -> None:
+    doc = document_from_dict({"kind": "idn_ktp", "fields": {"nik": {"value": NIK},
+                              "birth_date": {"value": "17-05-1995"}}})  # fmt: skip
+    assert doc.fields["birth_date"].confidence == 1.0
+    read = document_from_dict({"kind": "idn_ktp", "fields": {"birth_date": {
+        "value": "17-05-1995", "confidence": 0.2}}})  # fmt: skip
+    assert read.fields["birth_date"].confidence == pytest.approx(0.2)
