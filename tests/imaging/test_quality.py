@@ -126,3 +126,68 @@ def test_glare_over_most_of_an_unread_field_fails_despite_the_blob_rim() -> None
         QualityInput(read.rectified, read.field_boxes, ("nik",), read_fields=frozenset({"nik"}))
     )
     assert q2.checks["glare_over_nik"] == "pass"  # a field read with confidence is no problem
+
+
+def test_strong_glare_tier_only_judges_the_key_number() -> None:
+    """Glare over most of an unread name is an OCR miss, not an unusable capture; over the
+    NIK it is (the tier with the blob's rim counted applies to the key number only)."""
+    card = _card()
+    x, y, w, h = NIK_BOX
+    card[y : y + h, x : x + w] = (225, 215, 200)
+    card[y : y + h, x : x + int(0.7 * w)] = 255
+    rect = _rect(card).rectified
+    as_name = assess_quality(QualityInput(rect, {"full_name": NIK_BOX}, ("full_name",)))
+    assert as_name.checks["glare_over_full_name"] == "pass", as_name.metrics
+    as_nik = assess_quality(QualityInput(rect, {"nik": NIK_BOX}, ("nik",)))
+    assert as_nik.checks["glare_over_nik"] == "fail"
+
+
+def test_bright_photocopy_with_dark_print_is_not_too_bright() -> None:
+    copy = np.full((540, 856, 3), 250, np.uint8)
+    for i in range(10):
+        cv2.putText(
+            copy, f"Label {i} : VALUE {i}", (30, 40 + 45 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.9,
+            (40, 40, 40), 2,
+        )  # fmt: skip
+    q = assess_quality(_rect(copy))
+    assert q.metrics["brightness"] > 235
+    assert q.checks["exposure"] == "pass", q.reasons
+    washed = np.full((540, 856, 3), 250, np.uint8)
+    washed[200:220, 100:700] = 215  # print faded to a pale grey
+    assert assess_quality(_rect(washed)).checks["exposure"] == "fail"
+
+
+def _photo(card_at: tuple[int, int], size: tuple[int, int] = (900, 1300)) -> NDArray[np.uint8]:
+    """A card on a dark striped table, its top-left corner at ``card_at`` (may be negative)."""
+    h, w = size
+    photo = np.zeros((h, w, 3), np.uint8)
+    photo[:] = (60, 90, 120)
+    photo[::12] = (40, 60, 80)
+    card = _card()
+    x, y = card_at
+    sx, sy = max(0, -x), max(0, -y)
+    photo[y + sy : y + 540, x + sx : x + 856] = card[sy:, sx:]
+    return photo
+
+
+def _quad_input(
+    photo: NDArray[np.uint8], pts: list[tuple[float, float]], touches: tuple[str, ...]
+) -> QualityInput:
+    quad = Quad((pts[0], pts[1], pts[2], pts[3]), True, 1.0, touches)
+    rect = rectify(photo, quad, target_px_per_mm=10.0)
+    return QualityInput(rect, image=photo)
+
+
+def test_cut_off_needs_the_document_itself_at_the_image_edge() -> None:
+    # The card really runs off the left side: the outline's left side is paper.
+    cut = _photo((-120, 150))
+    q = assess_quality(_quad_input(cut, [(0, 150), (735, 150), (735, 689), (0, 689)], ("left",)))
+    assert q.checks["cut_off"] == "fail"
+    # A wrong outline that took in the table up to the left edge: not a cut-off document.
+    whole = _photo((200, 150))
+    q2 = assess_quality(
+        _quad_input(whole, [(0, 150), (1055, 150), (1055, 689), (0, 689)], ("left",))
+    )
+    assert q2.checks["cut_off"] == "not_performed", q2.metrics
+    assert q2.usable
+    assert any("cut_off" in n for n in q2.notes)

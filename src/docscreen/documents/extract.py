@@ -79,6 +79,7 @@ def _normaliser(kind: str) -> Callable[[str], str | None]:
         "code1": _normalise_doc_type,
         "docnum": nz.normalise_document_number,
         "regnum": nz.normalise_registration,
+        "office": nz.normalise_office,
         "nationality": nz.normalise_nationality,
         "rt_rw": nz.normalise_rt_rw,
         "blood": nz.normalise_blood_type,
@@ -118,6 +119,22 @@ class _Anchors:
     label_words: set[tuple[int, int]]  # (row, word index) taken by a label
 
 
+def _is_heading(rows: list[Row], hit: LabelHit, headings: Sequence[str]) -> bool:
+    """Is the text a label match covers closer to one of the document's titles than to it?"""
+    if not headings:
+        return False
+    row = rows[hit.row]
+    # The title's words on either side of the match count too ("PASPOR / PASSPORT").
+    lo, hi = max(0, hit.start - 2), min(len(row.words), hit.end + 2)
+    text = "".join(clean(w.text) for w in row.words[lo:hi])
+    label = "".join(clean(w.text) for w in row.words[hit.start : hit.end])
+    own = fuzz.ratio(label, clean(hit.phrase))
+    return any(
+        fuzz.partial_ratio(clean(hd), text) >= 90 and fuzz.ratio(clean(hd), label) > own
+        for hd in headings
+    )
+
+
 def _anchor(rows: list[Row], template: Template) -> _Anchors:
     best: dict[str, LabelHit] = {}
     starts: dict[int, list[int]] = {}
@@ -131,6 +148,7 @@ def _anchor(rows: list[Row], template: Template) -> _Anchors:
             h
             for h in hits
             if not any(t.row == h.row and t.start < h.end and h.start < t.end for t in taken)
+            and not _is_heading(rows, h, template.headings)
         ]
         if not hits:
             continue
@@ -190,8 +208,22 @@ def _search_region(a: _Anchors, hit: LabelHit, spec: FieldSpec, max_x: int) -> B
     return (hit.x0, row.bottom, max(1, stop - hit.x0), round(2.5 * h))
 
 
-def extract_fields(page: Page, template: Template) -> dict[str, Field]:
-    """Read every field of ``template`` from the page's words (boxes in page coordinates)."""
+@dataclass(frozen=True)
+class LabelPlace:
+    """Where a field's printed label was found: its box, and where the next label in its row
+    starts (or the column limit), in page coordinates."""
+
+    box: Box
+    stop: int
+
+
+def extract_fields(
+    page: Page, template: Template, labels: dict[str, LabelPlace] | None = None
+) -> dict[str, Field]:
+    """Read every field of ``template`` from the page's words (boxes in page coordinates).
+
+    ``labels``, when given, is filled with where each field's label was found (for second looks).
+    """
     words = [w for w in page.words if not is_mrz_word(w)]
     rows = group_rows(words)
     anchors = _anchor(rows, template)
@@ -207,6 +239,12 @@ def extract_fields(page: Page, template: Template) -> dict[str, Field]:
         if spec.where == "below" and spec.nominal is not None:
             # A caption that was not read cannot stop the value: the column width does.
             limit = min(max_x, round(hit.x0 + (spec.nominal[2] + 0.01) * page.width))
+        if labels is not None:
+            row = anchors.rows[hit.row]
+            stops = [x for x in anchors.starts.get(hit.row, []) if x > hit.x1]
+            lbox = union_box(row.words[hit.start : hit.end])
+            if lbox is not None:
+                labels[spec.name] = LabelPlace(lbox, min([*stops, limit]))
         if spec.where == "right":
             vwords = _value_right(anchors, hit, limit)
         else:

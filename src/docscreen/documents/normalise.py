@@ -198,10 +198,62 @@ def normalise_document_number(text: str) -> str | None:
     return t
 
 
+# Indonesian passport register number: 2 digits, letter, 2 digits, 2 letters, 4 digits, then
+# the issuing office's 3-letter code (``17I12XL6623-KPG``).
+_REG_SHAPE = "DDLDDLLDDDD"
+_LETTER_ONLY_FIX = str.maketrans({"0": "O", "1": "I", "8": "B", "5": "S", "2": "Z", "6": "G", "4": "A", "7": "T"})  # fmt: skip
+
+
 def normalise_registration(text: str) -> str | None:
-    """Indonesian passport register number such as ``17I12XL6623-KPG`` (hyphen kept)."""
+    """Indonesian passport register number such as ``17I12XL6623-KPG`` (hyphen kept).
+
+    When the reading has the register number's shape, look-alikes are mapped by position
+    (a letter where a digit is printed and the other way round: ``94142SE1916`` ->
+    ``94I42SE1916``); otherwise the text is kept as read.
+    """
     t = re.sub(r"[^A-Z0-9\-]", "", text.upper()).strip("-")
+    m = re.fullmatch(r"([A-Z0-9]{11})-?([A-Z0-9]{3})", t)
+    if m:
+        body = "".join(
+            fix_digits(c) if kind == "D" else c.translate(_LETTER_ONLY_FIX)
+            for c, kind in zip(m.group(1), _REG_SHAPE, strict=True)
+        )
+        office = m.group(2).translate(_LETTER_ONLY_FIX)
+        ok = all(
+            c.isdigit() if kind == "D" else c.isalpha()
+            for c, kind in zip(body, _REG_SHAPE, strict=True)
+        )
+        if ok and office.isalpha():
+            return f"{body}-{office}"
     return t if len(t) >= 6 else None
+
+
+# Indonesian immigration offices (Kantor Imigrasi) that issue passports, as printed.
+IMMIGRATION_OFFICES: tuple[str, ...] = (
+    "KUPANG", "ATAMBUA", "LABUAN BAJO", "MAUMERE", "WAINGAPU", "JAKARTA PUSAT", "JAKARTA SELATAN",
+    "JAKARTA UTARA", "JAKARTA BARAT", "JAKARTA TIMUR", "SURABAYA", "TANJUNG PERAK", "DENPASAR",
+    "NGURAH RAI", "SINGARAJA", "MATARAM", "BANDUNG", "BOGOR", "BEKASI", "TANGERANG", "SEMARANG",
+    "YOGYAKARTA", "MALANG", "BALIKPAPAN", "SAMARINDA", "PONTIANAK", "BANJARMASIN", "MEDAN",
+    "BATAM", "PEKANBARU", "PADANG", "PALEMBANG", "MAKASSAR", "MANADO", "AMBON", "JAYAPURA",
+)  # fmt: skip
+
+
+def normalise_office(text: str) -> str | None:
+    """The issuing office: a known immigration office when the text is clearly one (stray marks
+    after it dropped: ``MAUMERE g Menge`` -> ``MAUMERE``), else the text as read."""
+    t = normalise_text(text)
+    if t is None:
+        return None
+    letters = re.sub(r"[^A-Z ]", "", t).strip()
+    best = max(IMMIGRATION_OFFICES, key=lambda o: fuzz.ratio(letters, o))
+    if fuzz.ratio(letters, best) >= 80:
+        return best
+    toks = letters.split()
+    for office in IMMIGRATION_OFFICES:
+        n = len(office.split())
+        if len(toks) > n and " ".join(toks[:n]) == office:
+            return office  # the office, then specks or the signature read as letters
+    return t
 
 
 # Country names printed in full, mapped to their ICAO codes (the rest are kept as printed).

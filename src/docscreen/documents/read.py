@@ -16,19 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-import cv2
 import numpy as np
 from numpy.typing import NDArray
 
 from docscreen.documents.classify import Classification, classify
 from docscreen.documents.extract import (
+    LabelPlace,
     Page,
     extract_fields,
-    field_names,
     is_mrz_word,
-    read_spec,
-    strip_separators,
 )
+from docscreen.documents.second_look import second_looks
 from docscreen.documents.templates import TEMPLATES, Template
 from docscreen.errors import DocscreenError, OcrTimeoutError
 from docscreen.imaging.load import LoadedImage, load_image
@@ -106,69 +104,6 @@ def _ocr_pass(engine: OcrEngine, rect: Rectified, mrz: MrzResult | None) -> _Pas
     return _Pass(rect, words, classify(tokens, mrz, layout=rect.layout))
 
 
-# At most this many second looks per document (each a small single-line tesseract call).
-MAX_REREADS = 5
-_LINE_OPTIONS = OcrOptions(lang="eng+ind", psm=7)
-
-
-def _reread(
-    engine: OcrEngine, rect: Rectified, template: Template, fields: dict[str, Field]
-) -> dict[str, Field]:
-    """Give unreadable fields a second look: OCR just their region as one text line.
-
-    Sparse-text mode loses lone characters ("B+", "P") and words touching other print; a crop
-    read as one line usually gets them, for a fraction of the page's OCR time.
-    """
-    out = dict(fields)
-    h, w = rect.image.shape[:2]
-    budget = MAX_REREADS
-    for spec in template.fields:
-        if budget == 0:
-            break
-        names = field_names(spec)
-        if all(out.get(n) is not None and out[n].value is not None for n in names):
-            continue
-        boxes = [b for n in names if (f := out.get(n)) is not None and (b := f.box) is not None]
-        if not boxes and spec.nominal is not None:
-            nx, ny, nw, nh = spec.nominal
-            boxes = [(round(nx * w), round(ny * h), round(nw * w), round(nh * h))]
-        if not boxes:
-            continue
-        x0 = max(0, min(b[0] for b in boxes) - 6)
-        y0 = max(0, min(b[1] for b in boxes) - 6)
-        x1 = min(w, max(b[0] + b[2] for b in boxes) + 6)
-        y1 = min(h, max(b[1] + b[3] for b in boxes) + 6)
-        if x1 - x0 < 8 or y1 - y0 < 8:
-            continue
-        budget -= 1
-        crop = rect.image[y0:y1, x0:x1]
-        # Tesseract reads best with letters 25-40 px high; small print is enlarged first.
-        k = 2.0 if (y1 - y0) < 60 else 1.0
-        if k != 1.0:
-            crop = np.asarray(
-                cv2.resize(crop, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC), dtype=np.uint8
-            )
-        words = [
-            Word(
-                wd.text,
-                wd.confidence,
-                (
-                    round(wd.box[0] / k) + x0,
-                    round(wd.box[1] / k) + y0,
-                    round(wd.box[2] / k),
-                    round(wd.box[3] / k),
-                ),
-                wd.line,
-            )
-            for wd in engine.words(crop, _LINE_OPTIONS)
-        ]
-        for name, f in read_spec(spec, strip_separators(words)).items():
-            old = out.get(name)
-            if f.value is not None and (old is None or old.value is None):
-                out[name] = f
-    return out
-
-
 def _to_image(fields: dict[str, Field], rect: Rectified) -> dict[str, Field]:
     out: dict[str, Field] = {}
     for name, f in fields.items():
@@ -177,7 +112,12 @@ def _to_image(fields: dict[str, Field], rect: Rectified) -> dict[str, Field]:
     return out
 
 
-def _quality(rect: Rectified, template: Template | None, fields: dict[str, Field]) -> Quality:
+def _quality(
+    rect: Rectified,
+    template: Template | None,
+    fields: dict[str, Field],
+    image: NDArray[np.uint8] | None = None,
+) -> Quality:
     boxes: dict[str, Box] = {}
     nominal: dict[str, Box] = {}
     critical: tuple[str, ...] = ()
@@ -201,7 +141,9 @@ def _quality(rect: Rectified, template: Template | None, fields: dict[str, Field
         if (f := fields.get(n)) is not None and f.value is not None and f.confidence >= 0.5
     )
     return assess_quality(
-        QualityInput(rect, boxes, critical, read, template is not None, nominal_boxes=nominal)
+        QualityInput(
+            rect, boxes, critical, read, template is not None, nominal_boxes=nominal, image=image
+        )
     )
 
 
@@ -265,12 +207,13 @@ def read_document(
     timeout_note: str | None = None
     if template is not None:
         h, w = rect.image.shape[:2]
-        fields = extract_fields(Page(tuple(best.words), w, h), template)
+        labels: dict[str, LabelPlace] = {}
+        fields = extract_fields(Page(tuple(best.words), w, h), template, labels)
         try:
-            fields = _reread(engine, rect, template, fields)
+            fields = second_looks(engine, rect.image, template, fields, labels)
         except OcrTimeoutError as exc:
             timeout_note = f"ocr: second look at unreadable fields stopped ({exc})"
-    quality = _quality(rect, template, fields)
+    quality = _quality(rect, template, fields, pixels)
     if timeout_note is not None:
         quality = dataclasses.replace(quality, notes=(*quality.notes, timeout_note))
     if mrz_note is not None:

@@ -21,7 +21,9 @@ class FieldSpec:
     name: str
     labels: tuple[str, ...]
     where: str  # "right" | "below"
-    kind: str  # date | sex | nik | name | text | code | docnum | rt_rw | blood | place_date | valid
+    # date | sex | nik | name | text | code | code1 | docnum | regnum | office | nationality |
+    # rt_rw | blood | place_date | valid
+    kind: str
     critical: bool = False  # glare over it makes the capture unusable
     pattern: str | None = None  # a normalised value must match this, else it counts as unread
     # Where the value is printed on the reference layout (x, y, w, h as fractions of the
@@ -35,6 +37,9 @@ class Template:
     kind: DocumentKind
     size_mm: tuple[float, float]
     fields: tuple[FieldSpec, ...]
+    # Printed titles that are no field's label: a label match that is closer to one of these
+    # ("PASPOR / PASSPORT" for "No. Paspor / Passport No.") is the title, not the label.
+    headings: tuple[str, ...] = ()
 
 
 KTP = Template(
@@ -88,7 +93,8 @@ IDN_PASSPORT = Template(
             "below",
             "docnum",
             critical=True,
-            pattern=r"[A-Z]\d{7}",
+            # One letter and 7 digits (two letters and 6 or 7 digits on some series).
+            pattern=r"[A-Z]\d{7}|[A-Z]{2}\d{6,7}",
         ),
         FieldSpec(
             "full_name",
@@ -153,9 +159,10 @@ IDN_PASSPORT = Template(
                 "Issuing Office",
             ),
             "below",
-            "text",
+            "office",
         ),
     ),
+    headings=("PASPOR / PASSPORT", "REPUBLIK INDONESIA", "REPUBLIC OF INDONESIA"),
 )
 
 # Reference places of the values (fractions of the document: x, y, w, h), measured on the
@@ -194,7 +201,7 @@ _PASSPORT_AT: dict[str, tuple[float, float, float, float]] = {
 
 
 def _placed(t: Template, at: dict[str, tuple[float, float, float, float]]) -> Template:
-    return Template(t.kind, t.size_mm, tuple(replace(f, nominal=at.get(f.name)) for f in t.fields))
+    return replace(t, fields=tuple(replace(f, nominal=at.get(f.name)) for f in t.fields))
 
 
 KTP = _placed(KTP, _KTP_AT)

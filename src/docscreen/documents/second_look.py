@@ -1,0 +1,490 @@
+"""Second looks at fields the page pass read badly: one field's crop, OCR'd on its own.
+
+The page pass (sparse text over the whole rectified document) loses lone characters ("P", "B+"),
+drops a passport number's leading letter under glare, and splits or loses name tokens.  A crop of
+one field, contrast-stretched, enlarged to the letter height tesseract likes and read as a single
+line (or word) with the field's alphabet as a whitelist, usually gets them.  Where looks disagree
+a further look on a binarised copy breaks the tie: the value most looks agree on wins.
+
+Only the printed field itself is looked at: the MRZ is never used to fill or correct a printed
+value (the two are compared later to find forgeries).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from docscreen.documents.extract import LabelPlace, field_names, read_spec, strip_separators
+from docscreen.documents.templates import FieldSpec, Template
+from docscreen.models import Box, Field
+from docscreen.ocr.engine import OcrEngine, OcrOptions, Word
+
+_UPPER = string.ascii_uppercase
+_DIGITS = string.digits
+
+# The characters each kind of field can hold (tesseract whitelist); None: free text.
+ALPHABETS: dict[str, str] = {
+    "nik": _DIGITS,
+    "docnum": _UPPER + _DIGITS,
+    "regnum": _UPPER + _DIGITS + "-",
+    "code": _UPPER,
+    "code1": _UPPER,
+    "blood": "ABO+-:",
+    "date": _UPPER + _DIGITS + "-/.",
+    "rt_rw": _DIGITS + "/",
+}
+# Fields printed as one or two characters: always read on their own (sparse mode misses them).
+LONE_KINDS = frozenset({"code1", "blood"})
+# Fields whose value must have an exact shape: a low-confidence reading gets a second look.
+STRICT_KINDS = frozenset({"nik", "docnum", "date", "regnum", "code"})
+# A page-pass reading at least this confident is not looked at again (strict fields).
+TRUSTED = 0.85
+# Letter height (px) the crops are enlarged to: tesseract's LSTM reads best around 30-40 px.
+TARGET_TEXT_PX = 36.0
+# Looks per document, all fields together (each is one small tesseract call, ~0.1 s CPU).
+MAX_LOOKS = 12
+
+
+@dataclass(frozen=True)
+class Look:
+    """One reading of a field: its value (None when unreadable), confidence and words."""
+
+    value: str | None
+    confidence: float
+    field: Field
+    weight: float = 1.0  # the page pass counts less than a dedicated look for lone characters
+
+
+def _gray(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    if image.ndim == 3:
+        return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+    return image
+
+
+def prepare(
+    crop: NDArray[np.uint8], text_px: float, variant: int
+) -> tuple[NDArray[np.uint8], float]:
+    """Contrast-stretch and enlarge a crop (variant 0), or also binarise it locally (variant 1).
+
+    Returns the image for tesseract and the scale applied.  Local binarisation keeps faint print
+    under glare, where one global threshold would separate glare from paper instead of ink.
+    """
+    g = _gray(crop).astype(np.float32)
+    lo, hi = np.percentile(g, [1, 99])
+    if hi - lo >= 8:
+        g = np.clip((g - lo) * (255.0 / (hi - lo)), 0, 255)
+    k = float(np.clip(TARGET_TEXT_PX / max(text_px, 1.0), 1.0, 3.0))
+    out = np.asarray(g, dtype=np.uint8)
+    if k > 1.01:
+        out = np.asarray(
+            cv2.resize(out, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC), dtype=np.uint8
+        )
+    if variant == 1:
+        block = int(max(15, 2 * round(TARGET_TEXT_PX) + 1))
+        out = np.asarray(
+            cv2.adaptiveThreshold(
+                cv2.GaussianBlur(out, (3, 3), 0),
+                255,
+                cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
+                cv2.THRESH_BINARY,
+                block,
+                12,
+            ),
+            dtype=np.uint8,
+        )
+    pad = 12
+    out = np.asarray(
+        cv2.copyMakeBorder(out, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255), dtype=np.uint8
+    )
+    return out, k
+
+
+def _options(spec: FieldSpec, variant: int) -> OcrOptions:
+    alphabet = ALPHABETS.get(spec.kind)
+    if alphabet is None:
+        return OcrOptions(lang="eng+ind", psm=7)
+    config = f"-c tessedit_char_whitelist={alphabet}"
+    psm = 8 if spec.kind in LONE_KINDS else 7
+    # Whitelisted fields hold no Indonesian words: English alone loads faster.
+    return OcrOptions(lang="eng", psm=psm, config=config)
+
+
+def _ink_box(gray: NDArray[np.uint8]) -> tuple[int, int, int, int] | None:
+    """Bounding box of the print in a small crop (lone characters are cropped tight)."""
+    if gray.size == 0:
+        return None
+    blur = cv2.GaussianBlur(gray, (3, 3), 0)
+    _, ink = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h = gray.shape[0]
+    keep = [
+        i
+        for i in range(1, n)
+        if stats[i, cv2.CC_STAT_AREA] >= 6
+        and stats[i, cv2.CC_STAT_HEIGHT] < 0.95 * h  # not a frame line or the crop's edge
+        and stats[i, cv2.CC_STAT_WIDTH] < 0.95 * gray.shape[1]
+    ]
+    if not keep:
+        return None
+    x0 = min(int(stats[i, cv2.CC_STAT_LEFT]) for i in keep)
+    y0 = min(int(stats[i, cv2.CC_STAT_TOP]) for i in keep)
+    x1 = max(int(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH]) for i in keep)
+    y1 = max(int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) for i in keep)
+    return x0, y0, x1, y1
+
+
+def read_crop(
+    engine: OcrEngine,
+    image: NDArray[np.uint8],
+    region: Box,
+    spec: FieldSpec,
+    text_px: float,
+    variant: int,
+) -> dict[str, Field]:
+    """OCR one field's region (page coordinates) and read the field from it."""
+    h, w = image.shape[:2]
+    x, y, bw, bh = region
+    x0, y0 = max(0, x), max(0, y)
+    x1, y1 = min(w, x + bw), min(h, y + bh)
+    if x1 - x0 < 6 or y1 - y0 < 6:
+        return {}
+    crop = image[y0:y1, x0:x1]
+    if spec.kind in LONE_KINDS:
+        ink = _ink_box(_gray(crop))
+        if ink is None:
+            return {}
+        m = max(4, round(0.3 * text_px))
+        ix0, iy0 = max(0, ink[0] - m), max(0, ink[1] - m)
+        ix1, iy1 = min(x1 - x0, ink[2] + m), min(y1 - y0, ink[3] + m)
+        crop = crop[iy0:iy1, ix0:ix1]
+        x0, y0 = x0 + ix0, y0 + iy0
+    sign: str | None = None
+    if spec.kind == "blood":
+        sign = blood_sign(_gray(crop))
+    prepared, k = prepare(crop, text_px, variant)
+    pad = 12
+    words = [
+        Word(
+            wd.text,
+            wd.confidence,
+            (
+                round((wd.box[0] - pad) / k) + x0,
+                round((wd.box[1] - pad) / k) + y0,
+                round(wd.box[2] / k),
+                round(wd.box[3] / k),
+            ),
+            wd.line,
+        )
+        for wd in engine.words(prepared, _options(spec, variant))
+    ]
+    if spec.kind == "name":
+        words = _trim_name(words)
+    got = read_spec(spec, strip_separators(words))
+    if sign is not None:
+        got = _with_sign(spec.name, got, sign, (x0, y0, x1 - x0, y1 - y0))
+    return got
+
+
+def blood_sign(gray: NDArray[np.uint8]) -> str | None:
+    """The rhesus sign after a blood group, or a lone dash, found by shape in a tight crop.
+
+    Tesseract drops a small '+' or '-' beside a letter.  Letters are the tall marks; a shorter
+    mark right of all of them is '+' when about square and '-' when flat.  A crop with no letter
+    and one flat mark is the dash printed for an unknown group.  None when there is no such mark.
+    """
+    if gray.size == 0:
+        return None
+    _, ink = cv2.threshold(
+        cv2.GaussianBlur(gray, (3, 3), 0), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU
+    )
+    n, _, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    comps = [
+        (int(st[i, 0]), int(st[i, 1]), int(st[i, 2]), int(st[i, 3]))
+        for i in range(1, n)
+        if st[i, cv2.CC_STAT_AREA] >= 4
+    ]
+    if not comps:
+        return None
+    top_h = max(c[3] for c in comps)
+    letters = [c for c in comps if c[3] >= 0.75 * top_h and c[3] >= 1.3 * c[2] * 0.5]
+    dots = [c for c in comps if c[3] < 0.75 * top_h]
+    if not letters:
+        flat = [c for c in comps if c[2] >= 2.2 * c[3]]
+        return "-" if len(flat) == 1 and len(comps) <= 3 else None
+    right = max(c[0] + c[2] for c in letters)
+    letter_h = float(np.median([c[3] for c in letters]))
+    after = [c for c in dots if c[0] >= right - 1 and c[2] >= 0.25 * letter_h]
+    if len(after) != 1:
+        return None
+    _, _, w, h = after[0]
+    if w >= 2.2 * h:
+        return "-"
+    if 0.6 <= w / max(h, 1) <= 1.6 and h >= 0.35 * letter_h:
+        return "+"
+    return None
+
+
+def _with_sign(name: str, got: dict[str, Field], sign: str, box: Box) -> dict[str, Field]:
+    f = got.get(name)
+    if f is None or f.value is None:
+        if sign == "-" and (f is None or not f.raw.strip(" :")):
+            return {name: Field(name, "-", "-", 0.6, box)}
+        return got
+    if f.value[-1] in "+-" or f.value == "-":
+        return got
+    return {name: Field(name, f.value + sign, f.raw, f.confidence, f.box, f.source)}
+
+
+def _trim_name(words: list[Word]) -> list[Word]:
+    """A line crop catches specks and rule marks beside a name: words without letters go, and
+    unsure words at either end."""
+    words = [w for w in words if any(c.isalpha() for c in w.text)]
+    while words and words[-1].confidence < 0.35:
+        words.pop()
+    while words and words[0].confidence < 0.35:
+        words.pop(0)
+    return words
+
+
+def _needs_look(spec: FieldSpec, fields: dict[str, Field]) -> bool:
+    names = field_names(spec)
+    if spec.kind in LONE_KINDS:
+        return True
+    unread = any(fields.get(n) is None or fields[n].value is None for n in names)
+    if unread:
+        return True
+    if spec.kind == "name" and spec.critical:
+        return True  # names lose and split tokens in sparse mode: always a line read
+    if spec.kind in STRICT_KINDS:
+        return any(fields[n].confidence < TRUSTED for n in names)
+    return False
+
+
+def _priority(spec: FieldSpec) -> int:
+    if spec.critical and spec.kind != "name":
+        return 0
+    if spec.kind == "name" or spec.kind in LONE_KINDS:
+        return 1
+    if spec.kind in STRICT_KINDS:
+        return 2
+    return 3
+
+
+def _layout_shift(
+    template: Template, fields: dict[str, Field], w: int, h: int
+) -> tuple[float, float]:
+    dxs: list[float] = []
+    dys: list[float] = []
+    for spec in template.fields:
+        f = fields.get(field_names(spec)[0])
+        if spec.nominal is None or f is None or f.value is None or f.box is None:
+            continue
+        nx, ny, _, nh = spec.nominal
+        dxs.append(f.box[0] - nx * w)
+        dys.append(f.box[1] + f.box[3] / 2 - (ny + nh / 2) * h)
+    dx = float(np.median(dxs)) if len(dxs) >= 2 else 0.0
+    dy = float(np.median(dys)) if len(dys) >= 2 else 0.0
+    return dx, dy
+
+
+def _from_label(spec: FieldSpec, place: LabelPlace, w: int, text_px: float, dx: float) -> Box:
+    """The value's region from its label: right of it up to the next label (KTP), or under it
+    across the column (passport captions), never reaching the next row of captions.
+
+    Under a caption the column comes from the layout (shifted like the fields that were found):
+    only part of a caption may have been read ("Typ" of "Jenis / Type").
+    """
+    lx, ly, lw, lh = place.box
+    if spec.where == "right":
+        half = max(0.95 * text_px, 0.8 * lh)
+        top = round(ly + lh / 2 - half)
+        x0 = lx + lw
+        return (x0, top, max(1, place.stop - x0), round(2 * half))
+    x0, x1 = lx, place.stop
+    if spec.nominal is not None:
+        nx, _, nw, _ = spec.nominal
+        x0 = min(x0, round(nx * w + dx))
+        x1 = min(x1, round((nx + nw) * w + dx + 0.3 * text_px))
+    x0 = round(x0 - 0.4 * text_px)
+    x1 = max(x1, lx + lw)
+    top = ly + lh + 1
+    return (x0, top, max(1, x1 - x0), round(2.0 * text_px))
+
+
+def field_region(
+    spec: FieldSpec,
+    fields: dict[str, Field],
+    w: int,
+    h: int,
+    shift: tuple[float, float],
+    text_px: float,
+    label: LabelPlace | None = None,
+) -> Box | None:
+    """Where to look for a field: under or beside its label when that was found, else around what
+    the page pass found, else where the layout puts it.
+
+    Names take the whole width their layout allows, since the page pass may have lost a token at
+    either end; a found value's box is padded by about half a letter.
+    """
+    names = field_names(spec)
+    boxes = [
+        b
+        for n in names
+        if (f := fields.get(n)) is not None and f.value is not None and (b := f.box) is not None
+    ]
+    if label is not None:
+        x, y, bw, bh = _from_label(spec, label, w, text_px, shift[0])
+        b = boxes[0] if boxes else None
+        tall = 2.5 if spec.where == "right" else 1.6  # the KTP's NIK is printed large
+        if b is not None and 0.5 * text_px <= b[3] <= tall * text_px and y - text_px <= b[1]:
+            # The page pass found the value where the label says: its line, the label's width.
+            pad = round(0.4 * text_px)
+            return (x, b[1] - pad, bw, b[3] + 2 * pad)
+        return (x, y, bw, bh)
+    nominal: Box | None = None
+    if spec.nominal is not None:
+        nx, ny, nw, nh = spec.nominal
+        dx, dy = shift
+        cy = (ny + nh / 2) * h + dy
+        half = max(nh * h / 2, 0.9 * text_px)
+        nominal = (
+            round(nx * w + dx - 0.3 * text_px),
+            round(cy - half),
+            round(nw * w),
+            round(2 * half),
+        )
+    if boxes:
+        bx0 = min(b[0] for b in boxes)
+        by0 = min(b[1] for b in boxes)
+        bx1 = max(b[0] + b[2] for b in boxes)
+        by1 = max(b[1] + b[3] for b in boxes)
+        th = max(text_px, 0.6 * (by1 - by0))
+        px, py = round(0.6 * th), round(0.35 * th)
+        x0, x1 = bx0 - px, bx1 + px
+        if spec.kind == "name" and nominal is not None:
+            x0 = min(x0, nominal[0])
+            x1 = max(x1, nominal[0] + nominal[2])
+        return (x0, by0 - py, x1 - x0, by1 - by0 + 2 * py)
+    # Unread: the label-anchored region the page pass searched (KTP style, right of the label) ...
+    for n in names:
+        f = fields.get(n)
+        if f is not None and f.box is not None and spec.where == "right":
+            return f.box
+    # ... or the layout's place for the value.
+    return nominal
+
+
+def _vote(looks: Sequence[Look]) -> Look | None:
+    """The value most looks agree on (weighted); ties go to the earlier dedicated look.
+
+    Tesseract's confidences under a whitelist are too low to compare with the page pass's, so
+    agreement decides, and the first dedicated look (grey, enlarged) breaks ties.
+    """
+    valid = [lk for lk in looks if lk.value is not None]
+    if not valid:
+        return None
+    votes: dict[str, float] = {}
+    for lk in valid:
+        votes[lk.value or ""] = votes.get(lk.value or "", 0.0) + lk.weight
+    return max(valid, key=lambda lk: votes[lk.value or ""] + 0.01 * lk.weight)
+
+
+def _settled(spec: FieldSpec, looks: Sequence[Look], had_value: bool) -> bool:
+    """Enough looks: two agree, or a dedicated look read a well-shaped value where the page pass
+    had none (a strict field's shape is the check: 16 digits, a date, letter + 7 digits)."""
+    valid = [lk.value for lk in looks if lk.value is not None]
+    if len(valid) >= 2 and len(set(valid)) < len(valid):
+        return True
+    if not looks or looks[-1].value is None or looks[-1].weight < 1.0:
+        return False
+    if spec.kind in LONE_KINDS:
+        return True  # the dedicated, whitelisted look is the reading that counts
+    if spec.kind in STRICT_KINDS:
+        return not had_value
+    return False  # names and free text whose readings differ need a third look
+
+
+def _doubt_dates(fields: dict[str, Field]) -> dict[str, Field]:
+    """Dates that contradict each other (issued after expiry, the same date read twice, born
+    after issue) lose their confidence, so each gets a look of its own.  Nothing is corrected
+    from the other dates: only the printed field itself decides its value."""
+    out = dict(fields)
+    pairs = (
+        ("issue_date", "expiry_date"),
+        ("birth_date", "issue_date"),
+        ("birth_date", "expiry_date"),
+    )
+    for a, b in pairs:
+        fa, fb = out.get(a), out.get(b)
+        if fa is None or fb is None or fa.value is None or fb.value is None:
+            continue
+        if fa.value >= fb.value:  # ISO dates compare as text
+            for n, f in ((a, fa), (b, fb)):
+                out[n] = Field(f.name, f.value, f.raw, min(f.confidence, 0.5), f.box, f.source)
+    return out
+
+
+def second_looks(
+    engine: OcrEngine,
+    image: NDArray[np.uint8],
+    template: Template,
+    fields: dict[str, Field],
+    labels: dict[str, LabelPlace] | None = None,
+    *,
+    max_looks: int = MAX_LOOKS,
+) -> dict[str, Field]:
+    """Give weak fields dedicated looks; returns the fields with the agreed values."""
+    out = _doubt_dates(fields)
+    h, w = image.shape[:2]
+    shift = _layout_shift(template, out, w, h)
+    # Letter height of the values: about half the layout's line height for them.
+    line_h = sorted(s.nominal[3] for s in template.fields if s.nominal is not None)
+    text_px = 0.55 * h * (line_h[len(line_h) // 2] if line_h else 0.045)
+    budget = max_looks
+    for spec in sorted(template.fields, key=_priority):
+        if budget <= 0:
+            break
+        if not _needs_look(spec, out):
+            continue
+        region = field_region(spec, out, w, h, shift, text_px, (labels or {}).get(spec.name))
+        if region is None:
+            continue
+        names = field_names(spec)
+        key = names[-1]  # the part that matters (the date of "Tempat/Tgl Lahir")
+        looks: dict[str, list[Look]] = {n: [] for n in names}
+        first_weight = 0.5 if spec.kind in LONE_KINDS else 1.0
+        for n in names:
+            f = out.get(n)
+            if f is not None and f.value is not None:
+                looks[n].append(Look(f.value, f.confidence, f, first_weight))
+        had_value = bool(looks[key])
+        for variant in (0, 1):
+            if budget <= 0:
+                break
+            budget -= 1
+            got = read_crop(engine, image, region, spec, text_px, variant)
+            for n, f in got.items():
+                if n in looks:
+                    looks[n].append(Look(f.value, f.confidence, f, 1.0 + 0.05 * (1 - variant)))
+            if not any(f.raw for f in got.values()) or _settled(spec, looks[key], had_value):
+                break  # settled, or nothing printed there to look at again
+        for n in names:
+            best = _vote(looks[n])
+            if best is None:
+                continue
+            out[n] = best.field
+    return out
+
+
+def shape_ok(spec: FieldSpec, value: str | None) -> bool:
+    """Does a normalised value fit the field's pattern (fields without one always do)?"""
+    return value is not None and (
+        spec.pattern is None or re.fullmatch(spec.pattern, value) is not None
+    )

@@ -1,0 +1,109 @@
+"""Second looks at single fields (scripted engine) and the format-aware normalisers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from docscreen.documents.extract import LabelPlace, Page, extract_fields
+from docscreen.documents.normalise import normalise_office, normalise_registration
+from docscreen.documents.second_look import second_looks
+from docscreen.documents.templates import IDN_PASSPORT, KTP
+from docscreen.models import Field
+from docscreen.ocr.engine import FakeEngine, OcrOptions, Word, words_from_lines
+
+
+def test_registration_number_look_alikes_fixed_by_position() -> None:
+    assert normalise_registration("94142SE1916-BPN") == "94I42SE1916-BPN"
+    assert normalise_registration("17I12XL6623 KPG") == "17I12XL6623-KPG"
+    # Not the register number's shape: kept as read, never forced into it.
+    assert normalise_registration("27612D0071-MMR") == "27612D0071-MMR"
+    assert normalise_registration("ABC") is None
+
+
+def test_issuing_office_snaps_to_a_known_office_only_when_clear() -> None:
+    assert normalise_office("MAUMERE g Menge") == "MAUMERE"
+    assert normalise_office("KUPANQ") == "KUPANG"
+    assert normalise_office("Jakarta Pusat") == "JAKARTA PUSAT"
+    assert normalise_office("SOMEWHERE ELSE") == "SOMEWHERE ELSE"
+
+
+def test_passport_title_is_not_taken_for_the_number_label() -> None:
+    """'PASPOR / PASSPORT' (the page title) fuzzily resembles 'No. Paspor / Passport No.';
+    when the real caption is unreadable the title must not become the number's label."""
+    words = words_from_lines(["REPUBLIK INDONESIA PASPOR / PASSPORT", "", "F Passpc"], char_w=10)
+    labels: dict[str, LabelPlace] = {}
+    fields = extract_fields(Page(tuple(words), 1250, 880), IDN_PASSPORT, labels)
+    assert "document_number" not in labels
+    f = fields.get("document_number")
+    assert f is None or f.value is None
+
+
+def _page() -> np.ndarray:
+    return np.full((880, 1250, 3), 235, np.uint8)
+
+
+def test_lone_character_gets_a_whitelisted_look_that_wins() -> None:
+    """Sparse mode read 'ID' (the country code next to it) for the type; the dedicated look,
+    whitelisted to letters, reads 'P' and that reading counts."""
+    img = _page()
+    img[160:185, 410:425] = 20  # some ink where the type is printed
+    calls: list[OcrOptions] = []
+
+    def script(image: np.ndarray, options: OcrOptions) -> list[Word]:
+        calls.append(options)
+        return [Word("P", 0.7, (12, 12, 20, 30))]
+
+    fields = {"document_type": Field("document_type", "ID", "IDN", 0.8, (679, 167, 41, 18))}
+    labels = {"document_type": LabelPlace((407, 140, 76, 14), 678)}
+    out = second_looks(FakeEngine(script=script), img, IDN_PASSPORT, fields, labels)
+    assert out["document_type"].value == "P"
+    lone = [c for c in calls if c.psm == 8]
+    assert lone and all(
+        "tessedit_char_whitelist=ABCDEFGHIJKLMNOPQRSTUVWXYZ" in c.config for c in lone
+    )
+    assert out["document_type"].box is not None and out["document_type"].box[0] < 500
+
+
+def test_looks_that_disagree_are_settled_by_a_third() -> None:
+    """Page pass and first look disagree on a name: a look at a binarised copy decides."""
+    readings = iter([["ADITYA", "LATUPON"], ["ADITYA", "LATUPONO"]])
+
+    def script(image: np.ndarray, options: OcrOptions) -> list[Word]:
+        if options.lang != "eng+ind":
+            return []  # the whitelisted looks at the (absent) numbers and dates
+        toks = next(readings, [])
+        return [Word(t, 0.9, (10 + 120 * i, 12, 110, 30)) for i, t in enumerate(toks)]
+
+    first = Field("full_name", "ADITYA LATUPONO", "ADITYA LATUPONO", 0.9, (408, 250, 250, 22))
+    out = second_looks(FakeEngine(script=script), _page(), IDN_PASSPORT, {"full_name": first})
+    assert out["full_name"].value == "ADITYA LATUPONO"
+
+
+def test_confident_strict_field_is_not_looked_at_again() -> None:
+    engine = FakeEngine(words_out=[])
+    nik = Field("nik", "5301065002999404", "5301065002999404", 0.95, (200, 100, 420, 40))
+    fields = {
+        "nik": nik,
+        "full_name": Field("full_name", "SISKA", "SISKA", 0.95, (230, 150, 100, 20)),
+    }
+    second_looks(engine, np.full((540, 856, 3), 235, np.uint8), KTP, fields, max_looks=1)
+    # The one look allowed went to the name, not to the NIK read with confidence.
+    assert len(engine.calls) <= 1
+    assert all(opts.lang == "eng+ind" for _, opts in engine.calls)
+
+
+def test_contradicting_dates_get_looks_of_their_own() -> None:
+    seen: list[tuple[int, ...]] = []
+
+    def script(image: np.ndarray, options: OcrOptions) -> list[Word]:
+        seen.append(tuple(image.shape))
+        return [Word("21", 0.9, (12, 12, 30, 30)), Word("DES", 0.9, (50, 12, 50, 30)),
+                Word("2024", 0.9, (110, 12, 60, 30))]  # fmt: skip
+
+    fields = {
+        "issue_date": Field("issue_date", "2034-12-21", "21 DES 2034", 0.96, (408, 505, 150, 22)),
+        "expiry_date": Field("expiry_date", "2034-12-21", "21 DES 2034", 0.96, (678, 505, 150, 22)),
+    }
+    out = second_looks(FakeEngine(script=script), _page(), IDN_PASSPORT, fields)
+    assert seen  # the same date read for both made them doubtful
+    assert out["issue_date"].value == "2024-12-21"
