@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from docscreen.cli import main
 from docscreen.imaging.load import load_image
-from docscreen.mrz.read import read_mrz
+from docscreen.mrz.read import band_shear, read_mrz
 
 OCRB = "/usr/share/fonts/opentype/ocr-b/OCRB.otf"
 SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -181,6 +181,54 @@ def test_page_photographed_at_a_slant() -> None:
         src, cv2.getPerspectiveTransform(corners, target), (w, h), borderValue=(90, 90, 90)
     )
     assert read_mrz(warped).lines == TD3
+
+
+def _turned(src: np.ndarray, degrees: float, distance: float) -> np.ndarray:
+    """``src`` photographed turned ``degrees`` about its vertical axis from ``distance`` page
+    widths away (a pinhole camera): the near side larger, glyphs narrowed by the turn."""
+    h, w = src.shape[:2]
+    t = np.radians(degrees)
+    z0 = distance * w
+    turn = np.array([[np.cos(t), 0, 0], [0, 1, 0], [np.sin(t) / z0, 0, 1]])
+    centre = np.array([[1, 0, -w / 2], [0, 1, -h / 2], [0, 0, 1]])
+    homography = np.linalg.inv(centre) @ turn @ centre
+    return cv2.warpPerspective(src, homography, (w, h), borderValue=(90, 90, 90))
+
+
+@pytest.mark.parametrize(("lines", "degrees"), [(TD3, 30.0), (TD1, -45.0)])
+def test_page_turned_away_in_steep_perspective(lines: tuple[str, ...], degrees: float) -> None:
+    # The glyphs at the near end are ~1.5x those at the far end: one cap height and one pitch
+    # fit neither end until the band is resampled to an even scale.
+    result = read_mrz(_turned(page(lines), degrees, 1.2))
+    assert result.lines == lines
+    assert result.valid
+
+
+def _sheared(img: np.ndarray, shear: float) -> np.ndarray:
+    h, w = img.shape[:2]
+    pad = int(abs(shear) * h / 2) + 10
+    m = np.float32([[1, shear, pad - shear * h / 2], [0, 1, 0]])
+    return cv2.warpAffine(img, m, (w + 2 * pad, h), borderValue=(90, 90, 90))
+
+
+@pytest.mark.parametrize("shear", [0.3, -0.3])
+def test_italic_band_of_a_page_photographed_askew(shear: float) -> None:
+    # A parallelogram page: vertical strokes lean by 0.3 (17 degrees); unsheared cells cut 'N'
+    # into 'V' and 'I' into 'Z'.
+    img = cv2.resize(_sheared(page(TD1), shear), None, fx=0.6, fy=0.6, interpolation=cv2.INTER_AREA)
+    result = read_mrz(img)
+    assert result.lines == TD1
+    assert result.valid
+
+
+def test_band_shear_measures_the_slant() -> None:
+    # The band as the reader cuts it: cap height ~32 px, line centres at these rows.
+    gray = cv2.cvtColor(page(TD1), cv2.COLOR_BGR2GRAY)[480:660, 30:960]
+    gray = cv2.resize(gray, None, fx=1.6, fy=1.6, interpolation=cv2.INTER_CUBIC)
+    rows = [83.0, 153.0, 224.0]
+    assert band_shear(gray, rows) == 0.0
+    slanted = _sheared(gray[:, :, None].repeat(3, axis=2), 0.25)[:, :, 0]
+    assert band_shear(slanted, rows) == pytest.approx(-0.25, abs=0.04)
 
 
 def _glare(

@@ -23,7 +23,7 @@ from docscreen.models import MrzResult, Repair
 from docscreen.mrz.locate import MrzCandidate, locate_mrz, to_gray
 from docscreen.mrz.ocrb_model import OcrbModel, load_model, single_thread
 from docscreen.mrz.parse import parse_mrz
-from docscreen.mrz.recognise import Candidates, LineReading, read_strip
+from docscreen.mrz.recognise import Candidates, LineReading, ink_map, read_strip
 from docscreen.mrz.repair import repair_lines
 
 ImageInput = LoadedImage | NDArray[np.uint8] | str | Path | bytes
@@ -219,12 +219,133 @@ def _strip(
     return np.asarray(out, dtype=np.uint8)
 
 
+SHEARS = np.linspace(-0.5, 0.5, 11)  # horizontal shears tried first (x shift per row)
+FINE_STEPS = (-0.75, -0.5, -0.25, 0.25, 0.5, 0.75)  # then these fractions of a step around the best
+MIN_SHEAR = 0.06  # below this the band is read as cut (the classifier tolerates a little)
+
+
+def band_shear(band: NDArray[np.uint8], rows: Sequence[float]) -> float:
+    """The horizontal shear (x shift per pixel of y) that makes the glyphs' vertical strokes
+    vertical: a document photographed at a slant is a parallelogram, its MRZ an italic.
+
+    The shear that concentrates each line's ink into the sharpest column profile wins (the
+    usual slant estimate of handwriting recognition).  Rows are shifted by whole pixels, so no
+    shear is favoured by interpolation blurring the others.
+    """
+    ink = ink_map(band)
+    h, w = ink.shape
+    yc = h / 2.0
+    pad = int(np.ceil((float(np.max(np.abs(SHEARS))) + 0.1) * yc)) + 2
+    spans = [
+        (max(0, int(y - 0.5 * READ_CAP_PX)), min(h, int(y + 0.5 * READ_CAP_PX) + 1)) for y in rows
+    ]
+
+    def sharpness(s: float) -> float:
+        score = 0.0
+        for y1, y2 in spans:
+            if y2 <= y1:
+                continue
+            shifts = np.round(s * (np.arange(y1, y2) - yc)).astype(np.int64) + pad
+            cols = np.arange(w)[None, :] + shifts[:, None]
+            profile = np.bincount(cols.ravel(), weights=ink[y1:y2].ravel(), minlength=w + 2 * pad)
+            score += float(np.square(profile).sum())
+        return score
+
+    # Coarse steps over the whole range, then the neighbourhood of the best one (0 wins ties).
+    best, best_score = 0.0, sharpness(0.0)
+    step = float(SHEARS[1] - SHEARS[0])
+    for fine in (False, True):
+        tries = best + step * np.array(FINE_STEPS) if fine else SHEARS
+        for s in tries:
+            score = sharpness(float(s))
+            if score > best_score * (1 + 1e-9):
+                best, best_score = float(s), score
+    return best
+
+
+def _deshear(
+    band: NDArray[np.uint8], rows: list[tuple[float, float, float]]
+) -> tuple[NDArray[np.uint8], list[tuple[float, float, float]]]:
+    """``band`` with its italic shear removed (``rows`` moved to match), if it has one."""
+    s = band_shear(band, [row[0] for row in rows])
+    if abs(s) < MIN_SHEAR:
+        return band, rows
+    h, w = band.shape
+    yc = h / 2.0
+    pad = int(np.ceil(abs(s) * yc)) + 1
+    m = np.array([[1.0, s, pad - s * yc], [0.0, 1.0, 0.0]], dtype=np.float64)
+    out = cv2.warpAffine(
+        band, m, (w + 2 * pad, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    moved = [(y, slope, xc + pad + s * (y - yc)) for y, slope, xc in rows]
+    return np.asarray(out, dtype=np.uint8), moved
+
+
+MIN_TAPER = 1.12  # rectify the band when its scale changes more than this from end to end
+
+
+def _unperspective(
+    band: NDArray[np.uint8], rows: list[tuple[float, float, float]]
+) -> tuple[NDArray[np.uint8], list[tuple[float, float, float]]]:
+    """``band`` with the scale change of a steep perspective taken out (``rows`` moved to match).
+
+    A document photographed at a slant is larger at its near end: glyphs, pitch and line
+    spacing grow along the line together.  The spacing of the outer lines (their fitted centre
+    lines diverge) gives the local scale ``k(x)``; the band is resampled so it is constant, the
+    lines level and their pitch even.  Bands whose scale changes little are left as cut.
+    """
+    if len(rows) < 2:
+        return band, rows
+    h, w = band.shape
+
+    def centre(
+        row: tuple[float, float, float], x: NDArray[np.float64] | float
+    ) -> NDArray[np.float64]:
+        y, slope, xc = row
+        return np.asarray(y + slope * (np.asarray(x, dtype=np.float64) - xc), dtype=np.float64)
+
+    first, last = rows[0], rows[-1]
+    x_ref = w / 2.0
+    d_ref = float(centre(last, x_ref) - centre(first, x_ref))
+    growth = (last[1] - first[1]) / d_ref if d_ref > 0 else 0.0  # d k / d x
+    k_left, k_right = 1.0 - growth * x_ref, 1.0 + growth * (w - x_ref)
+    if min(k_left, k_right) < 0.4 or max(k_left, k_right) / min(k_left, k_right) < MIN_TAPER:
+        return band, rows
+
+    # Across the line (y) the scale is k(x); along it, the direction the depth changes in, it
+    # is k(x)^2 (a plane seen in perspective): u(x) = x_ref + (x - x_ref) / k(x).
+    def u_of(x: NDArray[np.float64] | float) -> NDArray[np.float64]:
+        t = np.asarray(x, dtype=np.float64) - x_ref
+        return np.asarray(x_ref + t / (1.0 + growth * t))
+
+    u0, u1 = float(u_of(0.0)), float(u_of(float(w)))
+    us = u0 + np.arange(max(1, int(np.ceil(u1 - u0))), dtype=np.float64)
+    xs = x_ref + (us - x_ref) / (1.0 - growth * (us - x_ref))
+    k = 1.0 + growth * (xs - x_ref)
+    mid = np.mean([centre(row, xs) for row in rows], axis=0)
+    mid_ref = float(np.mean([centre(row, x_ref) for row in rows]))
+    vs = np.arange(h, dtype=np.float64)
+    map_x = np.broadcast_to(xs[None, :], (h, len(xs))).astype(np.float32)
+    map_y = (mid[None, :] + (vs[:, None] - mid_ref) * k[None, :]).astype(np.float32)
+    out = cv2.remap(
+        band,
+        np.ascontiguousarray(map_x),
+        np.ascontiguousarray(map_y),
+        interpolation=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    moved = [(float(centre(row, x_ref)), 0.0, float(u_of(row[2])) - u0) for row in rows]
+    return np.asarray(out, dtype=np.uint8), moved
+
+
 def read_band(gray: NDArray[np.uint8], cand: MrzCandidate, model: OcrbModel) -> BandReading | None:
     band, _ = band_image(gray, cand)
     r = READ_CAP_PX / cand.cap
     v0 = cand.lines[0].y - 1.6 * cand.cap
     u0 = min(ln.x1 for ln in cand.lines) - 1.6 * cand.pitch
     rows = [((ln.y - v0) * r, ln.slope, ((ln.x1 + ln.x2) / 2 - u0) * r) for ln in cand.lines]
+    band, rows = _unperspective(band, rows)
+    band, rows = _deshear(band, rows)
     gaps = np.diff([row[0] for row in rows])
     spacing = float(np.median(gaps)) if len(gaps) else 2.0 * READ_CAP_PX
     half = float(np.clip(0.5 * spacing, 0.75 * READ_CAP_PX, 1.1 * READ_CAP_PX))

@@ -145,7 +145,7 @@ def _components(ink: FloatArray) -> tuple[list[_Comp], NDArray[np.int32]]:
     return comps, np.asarray(labels, dtype=np.int32)
 
 
-def _cap_height(comps: list[_Comp], strip_h: int) -> float | None:
+def _cap_height(comps: list[_Comp], strip_h: int, *, split: bool = False) -> float | None:
     inner = [c for c in comps if c.y > 0 and c.y + c.h < strip_h and c.h >= 0.25 * strip_h]
     if len(inner) < 3:
         inner = [c for c in comps if c.h >= 0.25 * strip_h]
@@ -156,7 +156,33 @@ def _cap_height(comps: list[_Comp], strip_h: int) -> float | None:
     # so take the tall cluster rather than a percentile of everything.
     top = float(np.percentile(heights, 95))
     tall = heights[(heights >= 0.82 * top) & (heights <= 1.05 * top)]
+    if split and len(tall) >= 6:
+        # A '<' is ~0.8 of the cap height: with a little blur or rounding it lands inside the
+        # window above and, being most of many lines, would set the cap.  Split the window at
+        # its widest between-class gap (Otsu) and keep the upper class when it stands apart.
+        upper = _upper_class(tall, min_gap=0.08 * top)
+        if upper is not None:
+            tall = upper
     return float(np.median(tall)) if len(tall) else top
+
+
+def _upper_class(values: NDArray[np.float64], min_gap: float) -> NDArray[np.float64] | None:
+    """The upper of the two Otsu classes of ``values`` (None when they do not stand apart)."""
+    v = np.sort(values)
+    best_k, best_score = 0, 0.0
+    for k in range(1, len(v)):
+        if v[k] == v[k - 1]:
+            continue
+        lo, hi = v[:k], v[k:]
+        score = len(lo) * len(hi) * (float(hi.mean()) - float(lo.mean())) ** 2
+        if score > best_score:
+            best_k, best_score = k, score
+    if best_k == 0 or len(v) - best_k < 3:
+        return None
+    lo, hi = v[:best_k], v[best_k:]
+    if float(np.median(hi)) - float(np.median(lo)) < min_gap or float(hi[0] - lo[-1]) < 1.0:
+        return None
+    return hi
 
 
 def fit_grid(ink: FloatArray, length: int | None = None, *, refine: bool = True) -> Grid | None:
@@ -167,7 +193,7 @@ def fit_grid(ink: FloatArray, length: int | None = None, *, refine: bool = True)
     """
     strip_h = ink.shape[0]
     comps, labels = _components(ink)
-    cap = _cap_height(comps, strip_h)
+    cap = _cap_height(comps, strip_h, split=refine)
     if cap is None or cap < 4:
         return None
     tall = [c for c in comps if 0.8 * cap <= c.h <= 1.25 * cap]
@@ -340,6 +366,12 @@ def _robust_line(
     curves, as a passport page photographed open does; only with many glyphs)."""
     keep = np.ones(len(xs), dtype=bool)
     slope, y0, bend = 0.0, float(np.median(ys)), 0.0
+    if allow_bend and len(xs) >= 3:
+        # Start from a Theil-Sen line: a least-squares start lets one stray component at an end
+        # of the strip (a page edge, a stamp) pull a bent fit onto itself and keep it.
+        keep = _theil_sen_inliers(xs, ys, tol)
+        if keep.sum() < 3:
+            keep = np.ones(len(xs), dtype=bool)
     for _ in range(3):
         n = int(keep.sum())
         if allow_bend and n >= 12 and np.ptp(xs[keep]) > 0:
@@ -353,6 +385,21 @@ def _robust_line(
     if abs(slope + 2 * bend * float(np.mean(xs))) > 0.2 or abs(bend) * span * span > 2.0 * tol * 5:
         slope, y0, bend = 0.0, float(np.median(ys)), 0.0  # deskewed strip: a steep fit is noise
     return slope, y0, bend
+
+
+def _theil_sen_inliers(
+    xs: NDArray[np.float64], ys: NDArray[np.float64], tol: float
+) -> NDArray[np.bool_]:
+    """Points within ``tol`` of the median-slope line through ``(xs, ys)``."""
+    i, j = np.triu_indices(len(xs), 1)
+    dx = xs[j] - xs[i]
+    ok = np.abs(dx) > 1e-6
+    if not np.any(ok):
+        return np.ones(len(xs), dtype=bool)
+    slope = float(np.median((ys[j] - ys[i])[ok] / dx[ok]))
+    y0 = float(np.median(ys - slope * xs))
+    out: NDArray[np.bool_] = np.abs(ys - (y0 + slope * xs)) <= tol
+    return out
 
 
 def _fit_length(
