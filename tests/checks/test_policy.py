@@ -112,3 +112,14 @@ def test_unknown_alert_or_review_keys_are_errors() -> None:
         policy_from_dict({"review": {"pixels": 2}})
     with pytest.raises(ConfigurationError):
         policy_from_dict({"alert": {"medium": 2}})
+
+
+def test_tamper_signals_on_a_photocopied_document_do_not_count() -> None:
+    def on(code: str, doc: int) -> Finding:
+        return fail(code, "test", {"document": doc}, [(doc, (0, 0, 10, 10))])
+
+    signals = [on("TAMPER-GLYPHS", 0), on("TAMPER-PHOTO", 0), on("TAMPER-PHOTO", 1)]
+    assert decide(signals).risk is Risk.REVIEW
+    copied = [on("TAMPER-PHOTOCOPY", 0), on("TAMPER-PHOTOCOPY", 1)]
+    assert decide(signals + copied).risk is Risk.CLEAR
+    assert decide(signals + copied[:1]).risk is Risk.CLEAR  # only one signal left uncopied

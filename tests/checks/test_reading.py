@@ -13,7 +13,7 @@ from docscreen.checks.engine import run_rules
 from docscreen.checks.reading import mangled, name_misread, names_misread, trusted
 from docscreen.models import Document, Finding, Status
 
-from .builders import NIK, ktp, passport, rule_input, td3
+from .builders import NIK, ktp, passport, rule_input, set_char, td3
 
 
 def with_confidence(doc: Document, name: str, confidence: float) -> Document:
@@ -48,7 +48,7 @@ def test_a_printed_name_read_with_low_confidence_is_not_a_forgery() -> None:
 
 
 def test_a_date_read_with_low_confidence_is_not_compared() -> None:
-    k = with_confidence(ktp(birth_date="17-05-1996"), "birth_date", 0.35)
+    k = with_confidence(ktp(birth_date="17-05-1996"), "birth_date", 0.2)
     found = findings(passport(), k)
     assert found["KTP-02"].status is Status.NOT_PERFORMED
     assert found["PP-06"].status is Status.NOT_PERFORMED  # no trusted KTP date to compare
@@ -100,3 +100,35 @@ def test_documents_given_as_data_without_confidence_are_trusted() -> None:
     read = document_from_dict({"kind": "idn_ktp", "fields": {"birth_date": {
         "value": "17-05-1995", "confidence": 0.2}}})  # fmt: skip
     assert read.fields["birth_date"].confidence == pytest.approx(0.2)
+
+
+def test_name_pieces_and_place_names_are_misreadings() -> None:
+    # Printed "CAKR" for MRZ CAKRAJIYA; the KTP name read as "CI RA YONO" (pieces of SURYONO).
+    mrz = td3(surname="CAKRAJIYA", given="SURYONO")
+    found = findings(passport(mrz, full_name="CAKR"), ktp(full_name="CI RA YONO"))
+    assert found["MRZ-VIZ-NAME"].status is Status.NOT_PERFORMED
+    assert found["PP-08"].status is Status.NOT_PERFORMED
+    # The KTP name field read the birthplace line: withheld, not another person.
+    found = findings(passport(), ktp(full_name="KUPANG"))
+    assert found["PP-08"].status is Status.NOT_PERFORMED
+    assert found["BUNDLE-01"].status is not Status.FAIL
+
+
+def test_a_structurally_broken_mrz_is_a_misreading() -> None:
+    lines = td3()
+    broken = [lines[0], lines[1][:13] + "640<<5" + lines[1][19:20] + "6" + lines[1][21:]]
+    found = findings(passport(broken), ktp())
+    for code in ("ICAO-CD-BIRTH", "ICAO-FORMAT", "PP-01", "MRZ-VIZ-BIRTH"):
+        assert found[code].status is Status.NOT_PERFORMED, code
+        assert "MRZ misread" in found[code].explanation
+    # One digit edited within the layout (a forger's edit) is still a check-digit failure.
+    edited = set_char(lines, 1, 15, "9" if lines[1][15] != "9" else "8")
+    assert findings(passport(edited), ktp())["ICAO-CD-BIRTH"].status is Status.FAIL
+
+
+def test_garbled_birthplaces_and_vocabulary_are_not_compared() -> None:
+    found = findings(passport(birth_place="KUPANG"), ktp(birth_place="5 ; : KAK"))
+    assert found["PP-09"].status is Status.NOT_PERFORMED
+    assert findings(passport(), ktp(birth_place="SURABAYA"))["PP-09"].status is Status.FAIL
+    k = ktp(marital_status="CE", occupation="\u201c5 PERI RIVUUP EAT")
+    assert findings(passport(), k)["KTP-08"].status is Status.NOT_PERFORMED

@@ -38,7 +38,7 @@ class Thresholds:
     region_min_score: int = 85  # KTP-03 / PP-09 fuzzy region-name match
     name_max_edits: int = 1  # per name token: OCR slips are not forgeries
     # Printed values read below this confidence (percent) are not compared (checks.reading).
-    min_read_confidence: int = 50
+    min_read_confidence: int = 30
     validity_grace_days: int = 31  # passports may run a few weeks past 5/10 years
     passport_max_years: int = 10
     card_max_years: int = 15

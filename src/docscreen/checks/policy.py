@@ -6,7 +6,8 @@ REVIEW.  Findings of one catalogue ``group`` count as one fault.
 Image ("pixel") findings never raise ALERT on their own.  By default every TAMPER-* code is LOW:
 one field-level tamper signal (seam, glyphs, copy-move, photo; near chance on realistic captures)
 is evidence shown with its region, and ``review.pixel_count`` (3) of them failing together on one
-bundle raise REVIEW.  The capture findings (photocopy, screen recapture) say how the image was
+bundle raise REVIEW (not counting those on a document captured as a photocopy or from a screen:
+that capture alone upsets texture and colour).  The capture findings (photocopy, screen recapture) say how the image was
 taken, not that the document is forged: they are listed ("ask for the original") without raising
 the risk; a post that must see originals sets them to MEDIUM in its policy file.  Pixel findings
 given a MEDIUM or higher severity by the policy raise REVIEW like any other finding.
@@ -34,7 +35,8 @@ from docscreen.checks.context import Thresholds
 from docscreen.errors import ConfigurationError
 from docscreen.models import Finding, Risk, Severity, Status
 
-TAMPER_GROUP = "image_tamper"  # the field-level tamper signals (not the capture findings)
+TAMPER_GROUP = "image_tamper"  # the field-level tamper signals
+CAPTURE_GROUP = "image_capture"  # photocopy / screen recapture: how the image was taken
 
 RANK = {
     Severity.INFO: 0,
@@ -161,16 +163,34 @@ def apply_policy(findings: Iterable[Finding], policy: Policy) -> list[Finding]:
     return out
 
 
+def _group(code: str) -> str:
+    rule = CATALOGUE.get(code)
+    return rule.group if rule is not None else ""
+
+
+def _document_of(f: Finding) -> int | None:
+    """The bundle index of the document a finding is about (its boxes, else its evidence)."""
+    if f.boxes:
+        return f.boxes[0][0]
+    doc = f.evidence.get("document")
+    return doc if isinstance(doc, int) else None
+
+
 def decide(findings: Iterable[Finding], policy: Policy | None = None) -> Decision:
     policy = policy or Policy()
     faults: dict[str, tuple[Severity, bool, str]] = {}  # group -> (severity, pixel-only, codes)
-    tamper: list[str] = []  # failed field-level image-tamper findings (one per document and signal)
+    findings = list(findings)
+    # Field-level tamper signals (one per document and signal); those on a document captured as a
+    # photocopy or from a screen do not count: that capture alone upsets texture and colour.
+    captured = {_document_of(f) for f in findings
+                if f.status is Status.FAIL and _group(f.code) == CAPTURE_GROUP}  # fmt: skip
+    tamper = [f.code for f in findings
+              if f.status is Status.FAIL and _group(f.code) == TAMPER_GROUP
+              and (_document_of(f) is None or _document_of(f) not in captured)]  # fmt: skip
     for f in findings:
         if f.status is not Status.FAIL:
             continue
         rule = CATALOGUE.get(f.code)
-        if rule is not None and rule.group == TAMPER_GROUP:
-            tamper.append(f.code)
         group = rule.fault if rule is not None else f.code
         pixel = f.pixel or (rule.pixel if rule is not None else False)
         old = faults.get(group)

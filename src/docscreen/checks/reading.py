@@ -8,7 +8,12 @@ kinds of evidence say a reading is unsure:
   instead of ``fail``.  Fields that check themselves (the NIK: 16 digits, region, date) and values
   an officer typed in are exempt;
 - the shape of a name: tokens an OCR engine leaves behind when it mangles a name (one or two
-  letters, no vowel, digits or punctuation inside) are not evidence that a name differs.
+  letters, no vowel, digits or punctuation inside, or a piece of a token the other reading has
+  whole) are not evidence that a name differs; a name field holding a place name read elsewhere
+  on the traveller's documents (the reader took the wrong line) is withheld;
+- a machine-readable zone whose structure is broken (dates that are not six digits, a sex
+  character that is not M/F/X/<) was misread, not forged: a forger edits characters within the
+  layout.  It is withheld with the reason, so check-digit and MRZ rules say ``not_performed``.
 
 The documents in the report keep every value as read; only the rules see the trusted view.
 """
@@ -19,6 +24,7 @@ import re
 from dataclasses import replace
 
 from docscreen.checks.context import Thresholds
+from docscreen.checks.mrzview import view
 from docscreen.models import Document, Field, FieldSource
 
 # Fields whose own structure shows a misreading (the rules check it), so confidence is not needed.
@@ -35,19 +41,71 @@ def low_confidence(f: Field, thresholds: Thresholds) -> bool:
     return f.confidence < thresholds.min_read_confidence / 100.0
 
 
-def trusted(doc: Document, thresholds: Thresholds) -> Document:
-    """``doc`` with the values its reader doubted withheld (value None, raw text kept)."""
+NAME_FIELDS = ("full_name", "surname", "given_names")
+PLACE_FIELDS = ("birth_place", "issuing_office", "issue_place", "regency", "district", "village",
+                "province", "authority")  # fmt: skip
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^A-Z]", "", text.upper())
+
+
+def mrz_misread(doc: Document) -> str | None:
+    """Why the document's MRZ reading is broken beyond what a forger would print, or None."""
+    if doc.mrz is None or not doc.mrz.found or not doc.mrz.lines:
+        return None
+    v = view(doc.mrz.lines, doc.mrz.format)
+    if v is None:
+        return None
+    problems = [
+        f"{label} date {raw!r} is not six digits"
+        for label, raw in (("birth", v.birth_raw), ("expiry", v.expiry_raw))
+        if not re.fullmatch(r"\d{6}", raw)
+    ]
+    if v.sex not in ("M", "F", "X", "<"):
+        problems.append(f"sex {v.sex!r}")
+    return "MRZ misread (rescan): " + "; ".join(problems) if problems else None
+
+
+def trusted(
+    doc: Document, thresholds: Thresholds, places: frozenset[str] = frozenset()
+) -> Document:
+    """``doc`` with the values its reader doubted withheld (value None, raw text kept): values read
+    with low confidence, names that are a place read elsewhere (``places``, letters only), and a
+    structurally broken MRZ (kept with ``found=False`` and the reason)."""
     doubtful = {n: f for n, f in doc.fields.items() if low_confidence(f, thresholds)}
-    if not doubtful:
+    for name in NAME_FIELDS:
+        f = doc.fields.get(name)
+        if (
+            f is not None
+            and f.value
+            and f.source is FieldSource.VIZ
+            and _letters(f.value) in places
+        ):
+            doubtful[name] = f
+    broken = mrz_misread(doc)
+    if not doubtful and broken is None:
         return doc
     fields = dict(doc.fields)
     for name, f in doubtful.items():
         fields[name] = replace(f, value=None)
-    return replace(doc, fields=fields)
+    out = replace(doc, fields=fields)
+    if broken is not None and doc.mrz is not None:
+        out = replace(out, mrz=replace(doc.mrz, found=False, reason=broken))
+    return out
 
 
 def trusted_documents(docs: tuple[Document, ...], thresholds: Thresholds) -> tuple[Document, ...]:
-    return tuple(trusted(d, thresholds) for d in docs)
+    places = frozenset(
+        p
+        for d in docs
+        for n in PLACE_FIELDS
+        if (f := d.fields.get(n)) is not None
+        and f.value
+        and not low_confidence(f, thresholds)
+        and len(p := _letters(f.value)) >= 4
+    )
+    return tuple(trusted(d, thresholds, places) for d in docs)
 
 
 def mangled(token: str) -> bool:
@@ -67,6 +125,19 @@ def mangled_tokens(tokens: tuple[str, ...] | list[str]) -> list[str]:
     return [t for t in tokens if mangled(t)]
 
 
+def fragment_of(token: str, others: tuple[str, ...] | list[str]) -> bool:
+    """``token`` is the start or the end (three letters or more) of a token the other reading has
+    whole: CAKR of CAKRAJIYA, YONO of SURYONO."""
+    t = _letters(token)
+    return len(t) >= 3 and any(
+        o != t and (o.startswith(t) or o.endswith(t)) for o in map(_letters, others)
+    )
+
+
+def _debris(tokens: tuple[str, ...], other_side: tuple[str, ...]) -> list[str]:
+    return [t for t in tokens if mangled(t) or fragment_of(t, other_side)]
+
+
 def name_misread(unmatched: tuple[str, ...], extra: tuple[str, ...]) -> str | None:
     """Why a name difference is more likely a misreading than another name, or None.
 
@@ -75,7 +146,7 @@ def name_misread(unmatched: tuple[str, ...], extra: tuple[str, ...]) -> str | No
     reading is debris, the reading is incomplete, not different."""
     if not unmatched:
         return None
-    junk = mangled_tokens(list(extra))
+    junk = _debris(extra, unmatched)
     if extra and len(junk) == len(extra):
         return "name misread: left-over tokens " + " ".join(extra) + " look like OCR debris"
     return None
@@ -86,13 +157,28 @@ def names_misread(unmatched: tuple[str, ...], extra: tuple[str, ...]) -> str | N
 
     ``unmatched``: tokens of the shorter name not found in the longer; ``extra``: tokens of the
     longer left over (one is allowed: a patronymic or family name one document omits).  When all
-    the shorter name's left-over tokens are debris (its real tokens all agree, or it was read as
+    the left-over tokens of one side are debris (its real tokens all agree, or it was read as
     debris only), or the longer one has at most one real token left over, nothing real disagrees."""
     if not unmatched and len(extra) <= 1:
         return None
-    real_unmatched = [t for t in unmatched if not mangled(t)]
-    real_extra = [t for t in extra if not mangled(t)]
-    if (unmatched and not real_unmatched) or (not unmatched and len(real_extra) <= 1):
-        junk = mangled_tokens([*unmatched, *extra])
+    junk_unmatched = _debris(unmatched, extra)
+    junk_extra = _debris(extra, unmatched)
+    real_extra = len(extra) - len(junk_extra)
+    if (
+        (unmatched and len(junk_unmatched) == len(unmatched))
+        or (extra and len(junk_extra) == len(extra))
+        or (not unmatched and real_extra <= 1)
+    ):
+        junk = [*junk_unmatched, *junk_extra]
         return "name misread: left-over tokens " + " ".join(junk) + " look like OCR debris"
     return None
+
+
+def garbled(text: str) -> bool:
+    """A printed word value (place, religion, occupation...) that the reader garbled: digits or
+    stray symbols inside, or nothing but debris tokens."""
+    t = text.upper().strip()
+    if re.search(r"[^A-Z .,'/()\-]", t):
+        return True
+    tokens = [x for x in re.split(r"[\s.,/()\-]+", t) if x]
+    return not tokens or all(mangled(x) for x in tokens)

@@ -13,6 +13,7 @@ from docscreen.checks.context import (
     norm_sex,
     parse_date,
 )
+from docscreen.checks.reading import garbled
 from docscreen.checks.registry import rule
 from docscreen.checks.result import boxes_of, fail, passed, skipped
 from docscreen.checks.traveller import birth_claims, kk_members, kk_row_of_traveller
@@ -446,7 +447,7 @@ def _fragment(name: str, value: str) -> bool:
     """``value`` is the start or the end of an official value ("TEN" of KRISTEN, "N/PERIKANAN" of
     NELAYAN/PERIKANAN): the reader lost part of the print, the card is not shown to be wrong."""
     v = re.sub(r"\s+", " ", re.sub(r"\s*/\s*", "/", value.upper())).strip(" .:")
-    return len(v) >= 3 and any(
+    return len(v) >= 2 and any(
         c != v and (c.startswith(v) or c.endswith(v)) for c in VOCABULARIES.get(name, ())
     )
 
@@ -468,7 +469,7 @@ def vocabulary(inp: RuleInput) -> list[Finding]:
             seen[name] = value
             if match_vocab(name, value, float(inp.thresholds.vocab_min_score)) is not None:
                 continue
-            if _fragment(name, value):
+            if _fragment(name, value) or garbled(value):
                 partial.append(f"{name}={value}")
             else:
                 off.append(f"{name}={value}")
@@ -483,7 +484,8 @@ def vocabulary(inp: RuleInput) -> list[Finding]:
                 fail("KTP-08", "not official values: " + ", ".join(off), ev, boxes, severity=sev)
             )
         elif partial:
-            why = "read incompletely (start or end of an official value): " + ", ".join(partial)
+            why = "read incompletely or garbled (start or end of an official value, or debris): "
+            why += ", ".join(partial)
             out.append(skipped("KTP-08", why, ev))
         else:
             out.append(passed("KTP-08", "official values", ev))

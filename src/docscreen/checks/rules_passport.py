@@ -16,7 +16,7 @@ from docscreen.checks.context import (
     norm_sex,
 )
 from docscreen.checks.names import compare_indonesian
-from docscreen.checks.reading import names_misread
+from docscreen.checks.reading import garbled, names_misread
 from docscreen.checks.registry import rule
 from docscreen.checks.result import boxes_of, fail, passed, skipped
 from docscreen.checks.rules_icao import best_birth, best_expiry, mrz_view_of
@@ -245,13 +245,15 @@ def passport_versus_ktp(inp: RuleInput) -> list[Finding]:
         # passport/KTP disagreement (MRZ-VIZ-NAME reports the printed one).
         v = mrz_view_of(p)
         mrz_name = " ".join(x for x in (v.given_names, v.surname) if x) if v is not None else ""
+        misread = None if cmp.same else names_misread(cmp.unmatched_left, cmp.unmatched_right)
         if not cmp.same and mrz_name:
             alt = compare_indonesian(mrz_name, b, inp.thresholds.name_max_edits)
+            if not alt.same and misread is None:
+                misread = names_misread(alt.unmatched_left, alt.unmatched_right)
             if alt.same or alt.shared > cmp.shared:
                 a, cmp = mrz_name, alt
         ev8: JsonDict = {"passport": a, "ktp": b, "pairs": [list(x) for x in cmp.pairs],
                          "unmatched": list(cmp.unmatched_left), "extra": list(cmp.unmatched_right)}  # fmt: skip
-        misread = None if cmp.same else names_misread(cmp.unmatched_left, cmp.unmatched_right)
         if cmp.same:
             out.append(passed("PP-08", cmp.explain(), ev8))
         elif misread:
@@ -265,6 +267,8 @@ def passport_versus_ktp(inp: RuleInput) -> list[Finding]:
     pa, pb = p.value("birth_place"), k.value("birth_place")
     if not pa or not pb:
         out.append(skipped("PP-09", "birthplace not read on both documents"))
+    elif garbled(pa) or garbled(pb):
+        out.append(skipped("PP-09", f"birthplace misread (debris): {pa} / {pb}"))
     else:
         score = fuzz.token_set_ratio(_place(pa), _place(pb))
         ev9: JsonDict = {"passport": pa, "ktp": pb, "score": round(score, 1)}
