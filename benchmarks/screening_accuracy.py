@@ -4,14 +4,22 @@ For each forgery operator that touches data, N bundles are forged and screened; 
 measure false alarms.  Detection = REVIEW or ALERT with one of the operator's expected rule codes
 among the failed findings; the age-crossing operator must give ALERT.
 
-Two modes:
-  --from-truth   documents built from the generator's truth JSON ("perfect reader"): isolates the
-                 rules' logic from reading errors.
-  (default)      end to end from the images (document reader + MRZ reader + rules), with
-                 realistic capture effects.
+Modes:
+  --from-truth      documents built from the generator's truth JSON ("perfect reader"): isolates
+                    the rules' logic from reading errors.
+  (default)         end to end from the images (document reader + MRZ reader + forensics + rules),
+                    with realistic capture effects.
+  --from-readings D re-screen readings saved by an image run with ``--save-readings D`` (rules and
+                    policy only, seconds instead of hours: for changing rules on real reader output).
 
     .venv/bin/python benchmarks/screening_accuracy.py --from-truth --n 200
-    OMP_THREAD_LIMIT=1 .venv/bin/python benchmarks/screening_accuracy.py --n 30 --capture realistic
+    OMP_THREAD_LIMIT=1 nice -n 10 .venv/bin/python benchmarks/screening_accuracy.py --n 200 \\
+        --workers 2 --budget-minutes 120 --save-readings /tmp/readings
+
+Bundles are screened in an interleaved order (genuine, each operator, genuine, ...), so a run
+stopped by ``--budget-minutes`` still has a balanced sample; the table prints the n of each row.
+Time per bundle is given as wall time and as CPU time (this process + its tesseract children): on
+a shared machine the CPU figure is what one idle core would take.
 
 Region lookups use ../shared/data/indonesia/wilayah_kecamatan.csv when present.
 """
@@ -20,16 +28,28 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import resource
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docscreen.checks.docio import document_from_truth
+from docscreen.checks.catalogue import spec
+from docscreen.checks.docio import document_from_dict, document_from_truth
 from docscreen.indonesia.regions import RegionTable, read_region_table
-from docscreen.models import Risk, ScreeningContext, ScreeningReport, Status
+from docscreen.models import (
+    Box,
+    Document,
+    Finding,
+    Risk,
+    ScreeningContext,
+    ScreeningReport,
+    Status,
+)
 from docscreen.screening import screen
 from docscreen.specimens import make_bundle, make_specimen
 from docscreen.specimens.specimen import Specimen, SpecimenOptions
@@ -49,6 +69,8 @@ OPERATORS: dict[str, tuple[str, frozenset[str]]] = {
 }  # fmt: skip
 MUST_ALERT = {"bundle_age_cross"}
 
+Job = tuple[int, str | None, str, str, str | None, str | None, str | None]
+
 
 @dataclass
 class Outcome:
@@ -59,6 +81,8 @@ class Outcome:
     seconds: float
     forged_kind: str | None = None
     note: str = ""
+    cpu: float = 0.0  # this process + tesseract children, seconds
+    stages: dict[str, float] = field(default_factory=dict)  # read / forensics / cases / rules
 
     @property
     def codes(self) -> set[str]:
@@ -91,31 +115,67 @@ def build(
     return [forged if s.truth["kind"] == kind else s for s in genuine], kind
 
 
-def screen_bundle(
-    specs: list[Specimen], truth_mode: bool, today: dt.date, regions: RegionTable | None
-) -> ScreeningReport:
-    context = ScreeningContext(screening_date=today)
-    docs: list[Any]
-    if truth_mode:
-        docs = [document_from_truth(s.truth, today) for s in specs]
-    else:
-        docs = [s.data for s in specs]
-    return screen(docs, context, store=False, regions=regions)
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
-def run_one(args: tuple[int, str | None, bool, str, str | None, str | None]) -> Outcome:
-    seed, operator, truth_mode, today_s, capture, regions_path = args
-    today = dt.date.fromisoformat(today_s)
-    regions = _regions(regions_path)
-    opts = SpecimenOptions(today=today)
-    specs, forged = build(seed, operator, opts, capture)
+# --- saved readings: what the readers and forensics gave, re-screened without the images --------
+
+
+def _finding_to_json(f: Finding) -> dict[str, Any]:
+    return {"code": f.code, "severity": f.severity.value, "status": f.status.value,
+            "evidence": f.evidence, "boxes": [[d, list(b)] for d, b in f.boxes],
+            "explanation": f.explanation}  # fmt: skip
+
+
+def _finding_from_json(d: dict[str, Any]) -> Finding:
+    boxes: list[tuple[int, Box]] = []
+    for doc, b in d.get("boxes", []):
+        boxes.append((int(doc), (int(b[0]), int(b[1]), int(b[2]), int(b[3]))))
+    # The catalogue's current severity, as docscreen.forensics gives it (the saved one may be
+    # from an older catalogue).
+    return Finding(
+        code=d["code"],
+        severity=spec(d["code"]).severity,
+        status=Status(d["status"]),
+        message=spec(d["code"]).message,
+        evidence=d.get("evidence") or {},
+        boxes=tuple(boxes),
+        explanation=d.get("explanation", ""),
+        pixel=True,
+    )
+
+
+def save_readings(directory: Path, outcome: Outcome, report: ScreeningReport) -> None:
+    tamper = [f for f in report.findings if f.pixel and f.code.startswith("TAMPER-")]
+    data = {"operator": outcome.operator, "seed": outcome.seed, "forged": outcome.forged_kind,
+            "documents": [d.to_dict() for d in report.documents],
+            "tamper": [_finding_to_json(f) for f in tamper],
+            "seconds": outcome.seconds, "cpu": outcome.cpu, "stages": outcome.stages}  # fmt: skip
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{outcome.operator}_{outcome.seed}.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def screen_readings(path: Path, today: dt.date, regions: RegionTable | None) -> Outcome:
+    """Re-screen one saved bundle: its read documents through the current rules and policy, with
+    the saved tamper findings (forensics is not re-run)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    docs: list[Document] = [document_from_dict(d) for d in data["documents"]]
+    tamper = [_finding_from_json(t) for t in data.get("tamper", [])]
     start = time.perf_counter()
-    try:
-        report = screen_bundle(specs, truth_mode, today, regions)
-    except Exception as exc:  # a reader crash is a miss with its cause, not a benchmark crash
-        return Outcome(operator or "genuine", seed, Risk.CLEAR, [], time.perf_counter() - start,
-                       forged, f"error: {type(exc).__name__}: {exc}")  # fmt: skip
-    seconds = time.perf_counter() - start
+    report = screen(docs, ScreeningContext(screening_date=today), store=False, regions=regions,
+                    pixel_findings=tamper)  # fmt: skip
+    operator = data["operator"]
+    out = _outcome(operator, int(data["seed"]), data.get("forged"), report)
+    out.seconds = float(data.get("seconds", time.perf_counter() - start))
+    out.cpu = float(data.get("cpu", 0.0))
+    out.stages = dict(data.get("stages") or {})
+    return out
+
+
+def _outcome(operator: str, seed: int, forged: str | None, report: ScreeningReport) -> Outcome:
     failed = [
         (f.code, f.severity.value, f.explanation)
         for f in report.findings
@@ -123,13 +183,40 @@ def run_one(args: tuple[int, str | None, bool, str, str | None, str | None]) -> 
     ]
     kinds = ",".join(d.kind.value for d in report.documents)
     note = f"read as {kinds}"
-    if operator is not None:
+    if operator != "genuine":
         expected = OPERATORS[operator][1]
         skipped = sorted({f"{f.code}: {f.explanation}" for f in report.findings
                           if f.code in expected and f.status is Status.NOT_PERFORMED})  # fmt: skip
         if skipped:
             note += " | not performed: " + "; ".join(skipped)
-    return Outcome(operator or "genuine", seed, report.risk, failed, seconds, forged, note)
+    return Outcome(operator, seed, report.risk, failed, 0.0, forged, note)
+
+
+def run_one(args: Job) -> Outcome:
+    seed, operator, mode, today_s, capture, regions_path, save_dir = args
+    today = dt.date.fromisoformat(today_s)
+    regions = _regions(regions_path)
+    opts = SpecimenOptions(today=today)
+    specs, forged = build(seed, operator, opts, capture)
+    context = ScreeningContext(screening_date=today)
+    docs: list[Any]
+    if mode == "truth":
+        docs = [document_from_truth(s.truth, today) for s in specs]
+    else:
+        docs = [s.data for s in specs]
+    cpu0, wall0 = time.process_time() + _children_cpu(), time.perf_counter()
+    try:
+        report = screen(docs, context, store=False, regions=regions)
+    except Exception as exc:  # a reader crash is a miss with its cause, not a benchmark crash
+        return Outcome(operator or "genuine", seed, Risk.CLEAR, [], time.perf_counter() - wall0,
+                       forged, f"error: {type(exc).__name__}: {exc}")  # fmt: skip
+    out = _outcome(operator or "genuine", seed, forged, report)
+    out.seconds = time.perf_counter() - wall0
+    out.cpu = time.process_time() + _children_cpu() - cpu0
+    out.stages = dict(report.timings)
+    if save_dir is not None:
+        save_readings(Path(save_dir), out, report)
+    return out
 
 
 _REGION_CACHE: dict[str, RegionTable] = {}
@@ -139,8 +226,58 @@ def _regions(path: str | None) -> RegionTable | None:
     if path is None:
         return None
     if path not in _REGION_CACHE:
-        _REGION_CACHE[path] = read_region_table(Path(path))
+        table = read_region_table(Path(path))
+        if table.has_villages:
+            table.villages()  # read once per process, not inside the first bundle's timing
+        _REGION_CACHE[path] = table
     return _REGION_CACHE[path]
+
+
+def _warm(regions_path: str | None) -> None:
+    """Pool initializer: region table and rule modules loaded before any bundle is timed."""
+    _regions(regions_path)
+
+
+def interleaved(n: int, seed: int, ops: list[str]) -> Iterator[tuple[int, str | None]]:
+    """(seed, operator) in the order genuine, op1, op2, ..., genuine, op1, ... (balanced rows
+    whenever the run stops)."""
+    for i in range(n):
+        for op in [None, *ops]:
+            yield seed + i, op
+
+
+def run_jobs(jobs: list[Job], workers: int, budget_s: float | None) -> tuple[list[Outcome], int]:
+    """Outcomes of the jobs screened within the budget, and how many were left unscreened."""
+    started = time.time()
+    results: list[Outcome] = []
+    regions_path = jobs[0][5] if jobs else None
+    if workers <= 1:
+        _warm(regions_path)
+        for k, job in enumerate(jobs):
+            if budget_s is not None and time.time() - started > budget_s:
+                return results, len(jobs) - k
+            results.append(run_one(job))
+            if (k + 1) % 50 == 0:
+                print(f"  {k + 1}/{len(jobs)} ({time.time() - started:.0f} s)", file=sys.stderr)
+        return results, 0
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+    pending: set[Future[Outcome]] = set()
+    queue = list(reversed(jobs))
+    with ProcessPoolExecutor(workers, initializer=_warm, initargs=(regions_path,)) as pool:
+        while queue or pending:
+            in_time = budget_s is None or time.time() - started <= budget_s
+            while queue and in_time and len(pending) < 2 * workers:
+                pending.add(pool.submit(run_one, queue.pop()))
+            if not pending:
+                break
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                results.append(fut.result())
+                if len(results) % 50 == 0:
+                    print(f"  {len(results)}/{len(jobs)} ({time.time() - started:.0f} s)",
+                          file=sys.stderr)  # fmt: skip
+    return results, len(queue)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,50 +287,63 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--from-truth", action="store_true", help="perfect-reader documents from truth JSON"
     )
+    ap.add_argument("--from-readings", type=Path, help="re-screen readings saved in this folder")
+    ap.add_argument("--save-readings", type=Path, help="image mode: save each bundle's readings")
     ap.add_argument("--n", type=int, default=200, help="bundles per operator (and genuine)")
     ap.add_argument("--seed", type=int, default=7_000_000, help="first seed")
     ap.add_argument("--today", default="2026-06-01", help="reference / screening date")
     ap.add_argument("--capture", default="realistic", help="capture effects for image mode")
     ap.add_argument("--operators", help="comma list (default: all data operators)")
     ap.add_argument("--workers", type=int, default=1, help="processes (each single-threaded)")
+    ap.add_argument("--budget-minutes", type=float, help="stop starting bundles after this long")
     ap.add_argument("--no-regions", action="store_true", help="screen without the region list")
     args = ap.parse_args(argv)
     ops = args.operators.split(",") if args.operators else list(OPERATORS)
+    unknown = [op for op in ops if op not in OPERATORS]
+    if unknown:
+        ap.error(f"unknown operators {unknown}; choose from {', '.join(OPERATORS)}")
     regions = None if args.no_regions or not REGIONS.is_file() else str(REGIONS)
-    capture = None if args.from_truth else args.capture
-    jobs: list[tuple[int, str | None, bool, str, str | None, str | None]] = []
-    for op in [None, *ops]:
-        for i in range(args.n):
-            jobs.append((args.seed + i, op, args.from_truth, args.today, capture, regions))
     started = time.time()
-    results: list[Outcome]
-    if args.workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(args.workers) as pool:
-            results = list(pool.map(run_one, jobs, chunksize=4))
-    else:
-        results = []
-        for k, job in enumerate(jobs):
-            results.append(run_one(job))
-            if (k + 1) % 50 == 0:
-                print(f"  {k + 1}/{len(jobs)} ({time.time() - started:.0f} s)", file=sys.stderr)
-    report(results, args, regions, time.time() - started)
+    if args.from_readings is not None:
+        today = dt.date.fromisoformat(args.today)
+        table = _regions(regions)
+        paths = sorted(args.from_readings.glob("*.json"))
+        if not paths:
+            ap.error(f"{args.from_readings}: no saved readings (*.json)")
+        results = [screen_readings(p, today, table) for p in paths]
+        results = [r for r in results if r.operator == "genuine" or r.operator in ops]
+        report(results, args, regions, time.time() - started, 0)
+        return 0
+    mode = "truth" if args.from_truth else "images"
+    capture = None if args.from_truth else args.capture
+    save = str(args.save_readings) if args.save_readings and not args.from_truth else None
+    jobs: list[Job] = [(seed, op, mode, args.today, capture, regions, save)
+                       for seed, op in interleaved(args.n, args.seed, ops)]  # fmt: skip
+    budget = args.budget_minutes * 60 if args.budget_minutes else None
+    results, left = run_jobs(jobs, args.workers, budget)
+    report(results, args, regions, time.time() - started, left)
     return 0
 
 
+def _pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[int(q * (len(s) - 1))]
+
+
 def report(
-    results: list[Outcome], args: argparse.Namespace, regions: str | None, wall: float
+    results: list[Outcome], args: argparse.Namespace, regions: str | None, wall: float, left: int
 ) -> None:
-    mode = (
-        "from truth (perfect reader)"
-        if args.from_truth
-        else f"from images (capture={args.capture})"
-    )
-    print(f"screening_accuracy: {mode}; n={args.n} per row; screening date {args.today}; "
-          f"regions={'yes' if regions else 'no'}; wall {wall:.0f} s")  # fmt: skip
+    if args.from_readings is not None:
+        mode = f"saved readings from {args.from_readings} (rules re-run on image-mode readings)"
+    elif args.from_truth:
+        mode = "from truth (perfect reader)"
+    else:
+        mode = f"from images (capture={args.capture})"
+    print(f"screening_accuracy: {mode}; n={args.n} per row requested; screening date {args.today}; "
+          f"regions={'yes' if regions else 'no'}; workers {args.workers}; wall {wall:.0f} s"
+          + (f"; {left} bundles not screened (time budget)" if left else ""))  # fmt: skip
     rows: dict[str, Tally] = {}
-    for r in results:
+    for r in sorted(results, key=lambda r: (r.operator != "genuine", r.seed)):
         t = rows.setdefault(r.operator, Tally())
         t.n += 1
         flagged = r.risk in (Risk.REVIEW, Risk.ALERT)
@@ -211,7 +361,9 @@ def report(
         if not ok:
             t.misses.append(r)
     print(f"{'operator':<18}{'n':>5}{'detected':>10}{'REVIEW+':>9}{'ALERT':>8}   target")
-    for name, t in rows.items():
+    order = ["genuine", *OPERATORS]
+    for name in sorted(rows, key=order.index):
+        t = rows[name]
 
         def pct(k: int, n: int = t.n) -> str:
             return f"{100 * k / n:6.1f}%" if n else "   -  "
@@ -225,10 +377,21 @@ def report(
                 f"{name:<18}{t.n:>5}{pct(t.detected):>10}{pct(t.flagged):>9}{pct(t.alert):>8}   {target}"
             )
     times = [r.seconds for r in results]
+    cpus = [r.cpu for r in results if r.cpu > 0]
     if times:
-        print(f"screening time per bundle: median {statistics.median(times):.3f} s, "
-              f"p95 {sorted(times)[int(0.95 * (len(times) - 1))]:.3f} s (one process)")  # fmt: skip
-    for name, t in rows.items():
+        print(f"screening time per bundle: wall median {statistics.median(times):.3f} s, "
+              f"p95 {_pct(times, 0.95):.3f} s", end="")  # fmt: skip
+        if cpus:
+            print(f"; CPU (process + tesseract) median {statistics.median(cpus):.3f} s, "
+                  f"p95 {_pct(cpus, 0.95):.3f} s", end="")  # fmt: skip
+        print()
+        stages = sorted({k for r in results for k in r.stages})
+        if stages:
+            parts = [f"{k} {statistics.median([r.stages.get(k, 0.0) for r in results]):.3f} s"
+                     for k in stages]  # fmt: skip
+            print("  wall median by stage: " + ", ".join(parts))
+    for name in sorted(rows, key=order.index):
+        t = rows[name]
         for r in t.misses:
             what = "false alarm" if name == "genuine" else "miss"
             failed = (

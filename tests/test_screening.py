@@ -157,3 +157,19 @@ def test_cli_work_context_reaches_the_rules(
     pmi03 = next(f for f in out["findings"] if f["code"] == "PMI-03")
     assert pmi03["status"] == "fail" and "work_contract" in pmi03["evidence"]["missing"]
     assert code == 0 and out["risk"] == "REVIEW"
+
+
+def test_pixel_findings_given_with_the_documents() -> None:
+    from docscreen.checks.result import fail
+
+    seam = [fail(c, "score over threshold", {"document": 0})
+            for c in ("TAMPER-SEAM", "TAMPER-GLYPHS", "TAMPER-COPYMOVE")]  # fmt: skip
+    report = screen([passport(), ktp()], ctx(), store=False, regions=None, pixel_findings=seam)
+    assert report.risk is Risk.REVIEW  # three field-level tamper signals together
+    failed = {f.code for f in report.findings if f.status is Status.FAIL}
+    assert failed == {"TAMPER-SEAM", "TAMPER-GLYPHS", "TAMPER-COPYMOVE"}
+    # The codes not given stay not_performed (no image), each code reported once.
+    codes = [f.code for f in report.findings]
+    assert codes.count("TAMPER-SEAM") == 1 and "TAMPER-PHOTO" in codes
+    one = screen([passport(), ktp()], ctx(), store=False, regions=None, pixel_findings=seam[:1])
+    assert one.risk is Risk.CLEAR

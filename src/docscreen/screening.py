@@ -115,20 +115,26 @@ def screen(
     policy: Policy | None = None,
     regions: RegionTable | _Configured | None = CONFIGURED,
     forensics: bool = True,
+    pixel_findings: Sequence[Finding] | None = None,
 ) -> ScreeningReport:
     """Screen one traveller's documents (a bundle) and return the report.
 
     ``store``: a ``docscreen.cases`` CaseStore, a database URL, None (use ``DOCSCREEN_DB_URL`` when
     set) or False (no case matching).  ``policy`` defaults to ``DOCSCREEN_POLICY`` or the built-in
     policy; ``regions`` to the list at ``DOCSCREEN_REGION_CODES`` (None: no list).  Documents given
-    as images also get the image-tamper findings (``forensics=False`` skips them)."""
+    as images also get the image-tamper findings (``forensics=False`` skips them);
+    ``pixel_findings`` are image-tamper findings computed earlier (for example saved with the
+    readings): they take the place of running forensics."""
     start = time.perf_counter()
     items: Sequence[Any] = inputs if isinstance(inputs, list | tuple) else [inputs]
     context = context or ScreeningContext()
     read = read_inputs(items)
     documents = tuple(doc for doc, _ in read)
     t_read = time.perf_counter()
-    tamper = tamper_findings(read) if forensics else []
+    if pixel_findings is not None:
+        tamper = list(pixel_findings)
+    else:
+        tamper = tamper_findings(read) if forensics else []
     t_forensics = time.perf_counter()
     policy = policy or load_policy()
     table = load_regions() if isinstance(regions, _Configured) else regions
