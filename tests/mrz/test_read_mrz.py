@@ -281,6 +281,21 @@ def test_td1_line_too_faint_to_find_is_still_read_as_a_line() -> None:
     assert result.valid == (result.lines == TD1)  # never made valid by force
 
 
+def test_line_cut_in_two_by_glare_still_completes_the_band() -> None:
+    # Glare wipes out the middle of the first line: what is left are two pieces of 14 and 16
+    # glyphs, too short to be a line, so the band was not found at all.  The pieces at one
+    # spacing above a full line of MRZ length stand for it.
+    img = Image.fromarray(page(TD3)[:, :, ::-1].copy())
+    draw = ImageDraw.Draw(img)
+    advance = ImageFont.truetype(OCRB, 27).getlength("<")
+    draw.rectangle((50 + 14 * advance, 555, 50 + 28 * advance, 598), fill=(232, 226, 214))
+    result = read_mrz(np.asarray(img)[:, :, ::-1].copy())
+    assert result.found and result.format == "TD3"
+    assert result.lines[0].startswith("P<UTOERIKSSON<")
+    assert result.lines[0].endswith("<" * 16)
+    assert result.lines[1] == TD3[1]
+
+
 def test_bold_headings_that_fit_no_mrz_layout_are_not_an_mrz() -> None:
     # The e-KTP's bold province/regency headings read as clean OCR-B-like text lines of 25 and 27
     # characters: no MRZ layout has such lines, so nothing is reported.

@@ -28,6 +28,7 @@ Gray = NDArray[np.uint8]
 WORK_MAX_SIDE = 1400  # locate on at most this many pixels (speed), never fewer than WORK_MIN_SIDE
 WORK_MIN_SIDE = 900
 MIN_LINE_GLYPHS = 18  # a TD1 line has 30 characters; leave room for merged '<' runs
+MIN_FRAGMENT_GLYPHS = 6  # pieces of a line (glare over part of it) can complete a band
 
 
 @dataclass(frozen=True)
@@ -173,16 +174,19 @@ def _wrap(angle: float) -> float:
 
 def _candidates_at(work: Gray, scale: float, angle: float, offset: int = 12) -> list[MrzCandidate]:
     rotated, rot = rotate(work, angle)
-    lines = find_lines(ink_mask(rotated, offset))
+    chains = find_lines(ink_mask(rotated, offset), MIN_FRAGMENT_GLYPHS)
+    lines = [ln for ln in chains if ln.glyphs >= MIN_LINE_GLYPHS]
     bands = group_bands(lines)
+    if not bands:
+        bands = completed_bands(lines, [ln for ln in chains if ln.glyphs < MIN_LINE_GLYPHS])
     return [
         MrzCandidate(angle=angle, work_scale=scale, rotation=rot, lines=band, score=score)
         for band, score in bands
     ]
 
 
-def find_lines(mask: NDArray[np.uint8]) -> list[MrzLine]:
-    """Horizontal chains of same-height glyph components (long ones only)."""
+def find_lines(mask: NDArray[np.uint8], min_glyphs: int = MIN_LINE_GLYPHS) -> list[MrzLine]:
+    """Horizontal chains of same-height glyph components (at least ``min_glyphs`` long)."""
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     if n <= 1:
         return []
@@ -191,7 +195,7 @@ def find_lines(mask: NDArray[np.uint8]) -> list[MrzLine]:
     limit = max(mask.shape) / 12.0  # the longer side: a tight MRZ crop is only ~4 caps tall
     ok = (h >= 5) & (h <= limit) & (w >= 2) & (w <= 30 * h) & (area >= 0.1 * w * h)
     x, y, w, h = x[ok], y[ok], w[ok], h[ok]
-    if len(x) < MIN_LINE_GLYPHS:
+    if len(x) < min_glyphs:
         return []
     # Split long components (touching glyphs, merged '<<<<' runs) into glyph-wide pieces so that a
     # chain does not break at them and the glyph count stays right.
@@ -216,7 +220,7 @@ def find_lines(mask: NDArray[np.uint8]) -> list[MrzLine]:
     lines: list[MrzLine] = []
     for lab in np.unique(labels):
         members = np.flatnonzero(labels == lab)
-        if len(members) < MIN_LINE_GLYPHS:
+        if len(members) < min_glyphs:
             continue
         line = _line_from(cx[members], cy[members], px[members], pw[members], ph[members])
         if line is not None:
@@ -295,6 +299,62 @@ def group_bands(lines: list[MrzLine]) -> list[tuple[tuple[MrzLine, ...], float]]
         if len(group) >= 2:
             bands.append((tuple(group), _score(group)))
     return bands
+
+
+def completed_bands(
+    lines: list[MrzLine], fragments: list[MrzLine]
+) -> list[tuple[tuple[MrzLine, ...], float]]:
+    """Bands of one full line and a neighbour line seen only in pieces.
+
+    Glare or a photocopier can wipe out a stretch of one MRZ line: what is left are pieces too
+    short to count as a line.  Pieces at one line spacing above or below a lone full-length line,
+    with its cap height and pitch and within its extent, stand for the other line (as long as the
+    full one: every MRZ line of a document has the same length).
+    """
+    out: list[tuple[tuple[MrzLine, ...], float]] = []
+    for line in lines:
+        # A clear line of an MRZ length, its glyphs evenly pitched.
+        if min(abs(line.chars - n) for n in (30.0, 36.0, 44.0)) > 3.0:
+            continue
+        if line.glyphs < 0.8 * line.chars:
+            continue
+        for sign in (-1.0, 1.0):
+            near = [
+                f
+                for f in fragments
+                if 1.15 * line.cap
+                <= sign * (f.y_at((f.x1 + f.x2) / 2) - line.y_at((f.x1 + f.x2) / 2))
+                <= 3.0 * line.cap
+                and 0.75 <= f.cap / line.cap <= 1.33
+                and 0.8 <= f.pitch / line.pitch <= 1.25
+                and f.x1 >= line.x1 - 1.5 * line.pitch
+                and f.x2 <= line.x2 + 1.5 * line.pitch
+                and f.glyphs >= 0.7 * f.chars
+            ]
+            if not near:
+                continue
+            # The pieces of one line: those at the level of the piece nearest the full line.
+            nearest = min(near, key=lambda f: abs(f.y - line.y))
+            row = [
+                f for f in near if abs(f.y_at(line.x1) - nearest.y_at(line.x1)) <= 0.3 * line.cap
+            ]
+            glyphs = sum(f.glyphs for f in row)
+            if glyphs < 0.25 * line.chars:
+                continue
+            mid = (line.x1 + line.x2) / 2
+            y = float(np.average([f.y_at(mid) for f in row], weights=[f.glyphs for f in row]))
+            other = MrzLine(
+                y=y,
+                x1=line.x1,
+                x2=line.x2,
+                cap=line.cap,
+                pitch=line.pitch,
+                glyphs=glyphs,
+                slope=line.slope,
+            )
+            group = [other, line] if sign < 0 else [line, other]
+            out.append((tuple(group), _score(group) - 10.0))
+    return out
 
 
 def _fits(a: MrzLine, b: MrzLine) -> bool:
