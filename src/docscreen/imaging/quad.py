@@ -38,10 +38,14 @@ _FULL_FRAME_FIT = 0.94
 # and along at least the second share on every one of them.
 _MIN_SUPPORT = 0.6
 _MIN_SIDE_SUPPORT = 0.3
+# Outlines assembled from Hough lines (text rows are lines too) need this on every side.
+_MIN_LINE_SIDE_SUPPORT = 0.5
 # Below this mean side support the best outline is taken as rough and the sides of the largest
 # few candidates are snapped onto nearby straight edges (costs ~10 ms a candidate).
 _SNAP_BELOW = 0.9
 _SNAP_MAX = 4
+# Most an outline's side ratio may differ from ID-1's or TD3's (log ratio; 0.3 = 35 %).
+_MAX_ASPECT_OFF = 0.3
 
 
 @dataclass(frozen=True)
@@ -610,6 +614,8 @@ def _continues_outside(feat: NDArray[np.float32], pts: NDArray[np.float64]) -> b
     measured = [i for i in range(4) if not np.isnan(outs[i]).any()]
     if len(measured) < 3:
         return False
+    if sum(float(np.linalg.norm(outs[i] - inside)) < 6.0 for i in measured) >= 3:
+        return True  # the same paper inside and out: a block of print, not a document's edge
     for i in measured:
         others = np.median(np.array([outs[j] for j in measured if j != i]), axis=0)
         to_inside = float(np.linalg.norm(outs[i] - inside))
@@ -617,6 +623,153 @@ def _continues_outside(feat: NDArray[np.float32], pts: NDArray[np.float64]) -> b
         if to_inside < 0.5 * to_table:
             return True
     return False
+
+
+def _line_quads(
+    gray: NDArray[np.uint8], feat: NDArray[np.float32], limit: int = 8
+) -> list[NDArray[np.float64]]:
+    """Outlines made of four straight edge lines (Hough), for pages whose edge has gaps.
+
+    A light page on a light table (a photocopy's blown-out stripes) loses parts of its edge, so
+    no region is closed, but the remaining pieces still lie on four straight lines.  The strongest
+    lines are paired into two roughly parallel pairs at roughly right angles; the combinations
+    with the most edge pixels along their sides are returned (scored in full by the caller).
+    """
+    h, w = gray.shape[:2]
+    blur = cv2.GaussianBlur(gray, (0, 0), 1.5)
+    # Low fixed thresholds: a weak page edge counts, clutter is sorted out by the scoring.
+    edges = cv2.Canny(blur, 20, 50)
+    found = cv2.HoughLines(edges, 1, np.pi / 180, max(30, round(0.12 * min(h, w))))
+    if found is None:
+        return []
+
+    def gap(a: float, b: float) -> float:
+        return abs((a - b + np.pi / 2) % np.pi - np.pi / 2)
+
+    # Hough votes count any edge pixels (text rows, table stripes); a page edge is a sharp
+    # step.  Distinct lines are re-ranked by how many points along them show a sharp step, and
+    # the best few of each of the two directions a quad needs are kept.
+    raw = found.reshape(-1, 2)[:300]
+    main = float(raw[0][1]) % np.pi
+    pool: list[tuple[float, float, int, int]] = []  # rho, theta, group, sharp points
+    ts = np.linspace(0.0, 1.0, 64)
+    span = float(np.hypot(h, w))
+    for rho, theta in raw:
+        r, t = float(rho), float(theta)
+        if r < 0:
+            r, t = -r, t - np.pi
+        off = gap(t % np.pi, main)
+        if np.radians(25) < off < np.radians(65):
+            continue  # neither direction (a diagonal pattern)
+        if any(
+            gap(t % np.pi, t2 % np.pi) < np.radians(1.5) and abs(r - r2) < 0.015 * min(h, w)
+            for r2, t2, _, _ in pool
+        ):
+            continue
+        normal = np.array([np.cos(t), np.sin(t)])
+        along = np.array([-np.sin(t), np.cos(t)])
+        start = r * normal - span * along
+        strength, _, inside = _step_profile(feat, start, 2 * span * along, normal, ts, 2)
+        # Points outside the picture give no sharp step: no need to clip the line.
+        sharp = int(((strength.max(axis=1) >= _STEP_MIN) & inside).sum())
+        pool.append((r, t, 0 if off <= np.radians(25) else 1, sharp))
+        if len(pool) >= 60:
+            break
+    kept: list[tuple[float, float]] = []
+    for group in (0, 1):
+        best_lines = sorted((p for p in pool if p[2] == group), key=lambda p: -p[3])[:7]
+        kept.extend((p[0], p[1]) for p in best_lines if p[3] >= 4)
+    lines = [
+        (np.array([r * np.cos(t), r * np.sin(t)]), np.array([-np.sin(t), np.cos(t)]))
+        for r, t in kept
+    ]
+    angles = [t % np.pi for _, t in kept]
+    pairs = [
+        (i, j)
+        for i in range(len(kept))
+        for j in range(i + 1, len(kept))
+        if gap(angles[i], angles[j]) < np.radians(20)
+        and abs(
+            float(np.dot(lines[i][0] - lines[j][0], np.array([-lines[i][1][1], lines[i][1][0]])))
+        )
+        > 0.2 * min(h, w)
+    ]
+    near = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    ts = np.linspace(0.05, 0.95, 24)
+    scored: list[tuple[float, NDArray[np.float64]]] = []
+    for a, (i, j) in enumerate(pairs):
+        for k, m in pairs[a + 1 :]:
+            if len({i, j, k, m}) < 4:
+                continue
+            if abs(gap(angles[i], angles[k]) - np.pi / 2) > np.radians(30):
+                continue
+            corners = [
+                _line_intersection(lines[i], lines[k]),
+                _line_intersection(lines[k], lines[j]),
+                _line_intersection(lines[j], lines[m]),
+                _line_intersection(lines[m], lines[i]),
+            ]
+            if any(p is None for p in corners):
+                continue
+            pts = np.array(order_corners(np.array(corners, dtype=np.float64)))
+            if (
+                (pts[:, 0] < -0.02 * w).any()
+                or (pts[:, 0] > 1.02 * w).any()
+                or (pts[:, 1] < -0.02 * h).any()
+                or (pts[:, 1] > 1.02 * h).any()
+                or not _convex(pts)
+            ):
+                continue
+            area = float(cv2.contourArea(pts.astype(np.float32)))
+            if not _MIN_AREA_FRACTION * h * w <= area <= 0.98 * h * w:
+                continue
+            nxt = np.roll(pts, -1, axis=0)
+            xy = pts[:, None, :] + ts[None, :, None] * (nxt - pts)[:, None, :]
+            xi = np.clip(np.rint(xy[..., 0]).astype(int), 0, w - 1)
+            yi = np.clip(np.rint(xy[..., 1]).astype(int), 0, h - 1)
+            share = (near[yi, xi] > 0).mean(axis=1)
+            if share.min() < 0.3:
+                continue
+            scored.append((float(share.mean()) * (area / (h * w)) ** 0.5, pts))
+    scored.sort(key=lambda r: -r[0])
+    return [p for _, p in scored[:limit]]
+
+
+def _plain_border(feat: NDArray[np.float32]) -> NDArray[np.float64] | None:
+    """The colour of the picture's border when it is one plain colour (a page filling the
+    picture, a blank wall), else None (a table with grain, stripes or shading)."""
+    h, w = feat.shape[:2]
+    m = max(2, round(0.02 * min(h, w)))
+    strip = np.concatenate(
+        [
+            feat[:m].reshape(-1, 3),
+            feat[-m:].reshape(-1, 3),
+            feat[:, :m].reshape(-1, 3),
+            feat[:, -m:].reshape(-1, 3),
+        ]
+    )
+    lo, hi = np.percentile(strip, [10, 90], axis=0)
+    if float(np.max(hi - lo)) > 12.0:
+        return None
+    return np.asarray(np.median(strip, axis=0), dtype=np.float64)
+
+
+def _inside_like(
+    feat: NDArray[np.float32], pts: NDArray[np.float64], plain: NDArray[np.float64] | None
+) -> bool:
+    """True when the outline's inside is the same plain colour as the picture's border: a block
+    of print on a page that fills the picture, not a document lying on something."""
+    if plain is None:
+        return False
+    h, w = feat.shape[:2]
+    mask = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(mask, np.rint(pts).astype(np.int32), 1)
+    inside = feat[mask > 0]
+    if len(inside) < 16:
+        return False
+    # The paper, not the print: the lighter quarter of the inside (print is dark on paper).
+    paper = np.percentile(inside, 75, axis=0)
+    return bool(float(np.linalg.norm(paper - plain)) < 10.0)
 
 
 def _watershed_contours(small: NDArray[np.uint8]) -> list[NDArray[Any]]:
@@ -651,7 +804,12 @@ def _convex(pts: NDArray[np.float64]) -> bool:
 
 
 def _score(
-    feat: NDArray[np.float32], pts: NDArray[np.float64], area: float, total: float
+    feat: NDArray[np.float32],
+    pts: NDArray[np.float64],
+    area: float,
+    total: float,
+    *,
+    min_side: float = 0.0,
 ) -> tuple[float, float]:
     """(score, mean side support) of a candidate outline on the small copy; score 0 = rejected."""
     qarea = float(cv2.contourArea(pts.astype(np.float32)))
@@ -662,13 +820,15 @@ def _score(
     if len(measured) < 2:
         return 0.0, 0.0
     mean = float(np.mean(measured))
-    if mean < _MIN_SUPPORT or min(measured) < _MIN_SIDE_SUPPORT:
+    if mean < _MIN_SUPPORT or min(measured) < max(min_side, _MIN_SIDE_SUPPORT):
         return 0.0, mean
     support = float(np.prod([(0.05 + x) / 1.05 for x in measured]) ** (1 / len(measured)))
     fill = min(area / qarea, qarea / area) if area > 0 else 1.0
     quad = Quad(order_corners(pts), True)
     a = quad.aspect if quad.aspect >= 1 else 1 / max(quad.aspect, 1e-6)
     off = min(abs(np.log(a / ID1_ASPECT)), abs(np.log(a / TD3_ASPECT)))
+    if off > _MAX_ASPECT_OFF:
+        return 0.0, mean  # no document has this shape, even seen at an angle
     aspect = 0.3 + 0.7 * float(np.exp(-((off / 0.15) ** 2)))
     score = (qarea / total) ** 0.5 * support * aspect * fill**0.5 * 0.7 ** sum(border)
     return score, mean
@@ -693,7 +853,7 @@ def find_document(image: NDArray[np.uint8]) -> Quad:
     sh, sw = gray.shape[:2]
     total = float(sh * sw)
     feat = _features(np.asarray(small, dtype=np.uint8))
-    best: tuple[float, NDArray[np.float64], float] | None = None
+    scored: list[tuple[float, NDArray[np.float64], float]] = []
     dist = None
     if small.ndim == 3:
         colour = np.asarray(small, dtype=np.uint8)
@@ -710,28 +870,46 @@ def find_document(image: NDArray[np.uint8]) -> Quad:
         if len(_touching(pts, sw, sh)) >= 3:
             continue  # the image frame itself (noise or a full-bleed scan), not an outline
         score, mean = _score(feat, pts, area, total)
-        if score > 0 and (best is None or score > best[0]):
-            best = (score, pts, mean)
+        if score > 0:
+            scored.append((score, pts, mean))
         if mean >= 0.4:
             rough.append((area, pts))
-    if best is None or best[2] < _SNAP_BELOW:
-        # No clean outline: move the sides of the larger rough ones onto the edges near them.
+    if not scored or max(scored, key=lambda r: r[0])[2] < _SNAP_BELOW:
+        # No clean outline: try outlines made of straight edge lines, and move the sides of the
+        # larger rough ones onto the edges near them.
+        for pts in _line_quads(gray, feat):
+            qa = float(cv2.contourArea(pts.astype(np.float32)))
+            score, mean = _score(feat, pts, qa, total, min_side=_MIN_LINE_SIDE_SUPPORT)
+            if score > 0:
+                scored.append((score, pts, mean))
+            rough.append((qa, pts))
         for _area, pts in sorted(rough, key=lambda r: -r[0])[:_SNAP_MAX]:
             snapped = _snap(feat, pts)
             if snapped is None:
                 continue
             sarea = float(cv2.contourArea(snapped.astype(np.float32)))
             score, mean = _score(feat, snapped, sarea, total)
-            if score > 0 and (best is None or score > best[0]):
-                best = (score, snapped, mean)
+            if score > 0:
+                scored.append((score, snapped, mean))
     frame = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float64)
+    # The best-scoring outline with table beyond every side: one with document colour beyond a
+    # side is an inner block (a photo, the text without the MRZ band), not the outline.
+    plain = _plain_border(feat)
+    best = next(
+        (
+            r
+            for r in sorted(scored, key=lambda r: -r[0])[:6]
+            if not _continues_outside(feat, r[1]) and not _inside_like(feat, r[1], plain)
+        ),
+        None,
+    )
     if _aspect_fit(w / h) >= _FULL_FRAME_FIT and (
-        best is None or cv2.contourArea(best[1].astype(np.float32)) < 0.6 * total
+        best is None or cv2.contourArea(best[1].astype(np.float32)) < 0.25 * total
     ):
         # A flat scan cropped to the document: the frame is the outline (anything found inside
         # it is a photo or a print block, not the document).
         return Quad(order_corners(frame), found=True, score=1.0, touches_border=())
-    if best is None or _continues_outside(feat, best[1]):
+    if best is None:
         return Quad(order_corners(frame), found=False, score=0.0, touches_border=())
     pts = best[1] / scale
     if scale < 1:
