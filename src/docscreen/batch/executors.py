@@ -341,7 +341,10 @@ class DaskExecutor:
                 # No memory limit: the screening's memory is in the sandboxes, and a monitor of
                 # this process's size could only pause or spill the workers for nothing.
                 memory_limit=0,
-                dashboard_address=None,
+                # The scheduler's HTTP server (health, metrics) always starts: keep it on loopback,
+                # any free port (8787 may be taken), and without the dashboard's periodic updates.
+                dashboard_address="127.0.0.1:0",
+                scheduler_kwargs={"dashboard": False},
             ) as cluster,
             distributed.Client(cluster) as client,
         ):
