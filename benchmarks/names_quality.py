@@ -1,7 +1,7 @@
 """Name-matching quality: recall of listed persons at fixed false-alert rates, and pair F1.
 
 Run: .venv/bin/python benchmarks/names_quality.py [--data ../shared/data] [--fa-people 5000]
-     [--fa-records 100000]
+     [--cal-people 10000] [--fa-records 100000]
 
 1. queries.jsonl against watchlist.jsonl (../shared/data/names): leave-one-out alias queries of
    listed persons (the alias is excluded from its record) and synthetic non-listed persons for the
@@ -11,8 +11,12 @@ Run: .venv/bin/python benchmarks/names_quality.py [--data ../shared/data] [--fa-
    A listed query counts as found when its record (or an ``also_ok`` record) alerts.  The baseline
    is rapidfuzz token_sort_ratio (max over the record's names, brute force, name only).
 2. False alerts of synthetic Indonesian travellers (Faker id_ID, single names, titles, old
-   spellings) against synthetic Indonesian case records, at the calibrated name+dob+nationality
-   threshold and at the shipped default.
+   spellings) against synthetic Indonesian case records, at the calibrated thresholds and at the
+   shipped defaults.  Thresholds are calibrated on --cal-people travellers (seed 1001); the
+   false-alert figure is measured on --fa-people other travellers (seed 77).  A traveller at a
+   checkpoint always presents a document with a birth date, so the figure the target applies to
+   is "document" mode (name + birth date + sex + nationality); the same travellers queried by
+   name alone are reported beside it.
 3. pairs.jsonl: precision/recall/F1 per ``kind`` at a name threshold chosen on the calibration half
    of the pairs (same hash rule on "p<line number>"); generated Indonesian variant pairs: F1.
 """
@@ -43,6 +47,7 @@ from docscreen.names.normalise import normalise_name
 from docscreen.names.score import compare_names
 
 REPO = Path(__file__).resolve().parents[1]
+MIN_THRESHOLD = 0.5
 
 
 def is_test(qid: str) -> bool:
@@ -326,7 +331,15 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--fa-people", type=int, default=5000)
+    ap.add_argument("--cal-people", type=int, default=10_000)
     ap.add_argument("--fa-records", type=int, default=100_000)
+    ap.add_argument(
+        "--id-target",
+        type=float,
+        default=0.008,
+        help="false-alert rate the Indonesian calibration travellers are held to (the target is "
+        "1%%; 0.8%% leaves a margin for sampling: 2 s.e. of 1%% on 10,000 travellers is 0.2%%)",
+    )
     ap.add_argument("--skip", default="", help="comma list of sections to skip: queries,fa,pairs")
     args = ap.parse_args()
     skip = set(args.skip.split(","))
@@ -339,23 +352,29 @@ def main() -> int:
         # calibration half AND on calibration travellers (another seed than the test travellers
         # below).  Queries with neither birth date nor nationality have their own threshold.
         name = "docscreen, name only"
-        cal_best, _, cal_name = traveller_scores(index, 1001, args.fa_people // 2)
-        t_id = pick_threshold(np.zeros(0), cal_best, 0.01)
+        cal_best, _, cal_name = traveller_scores(index, 1001, args.cal_people)
+        t_id = pick_threshold(np.zeros(0), cal_best, args.id_target)
         t_ofac = res[f"{ctx}@0.01"]
-        t_ship = max(t_ofac, t_id)
-        t_id_name = pick_threshold(np.zeros(0), cal_name, 0.01)
+        # Never below the settings' lower bound (MATCH_THRESHOLD accepts 0.5..1).
+        t_ship = max(t_ofac, t_id, MIN_THRESHOLD)
+        t_id_name = pick_threshold(np.zeros(0), cal_name, args.id_target)
         t_ofac_name = res[f"{name}@0.01"]
-        t_ship_name = max(t_ofac_name, t_id_name)
+        t_ship_name = max(t_ofac_name, t_id_name, MIN_THRESHOLD)
         test_best, test_single, test_name = traveller_scores(index, 77, args.fa_people)
         default = settings.MATCH_THRESHOLD.get()
         default_name = settings.MATCH_NAME_ONLY_THRESHOLD.get()
         print(
-            f"\nthreshold @<=1% false alerts, name + dob + nationality: OFAC calibration half "
+            f"\ncalibration travellers: {len(cal_best)} (seed 1001), held to <= {args.id_target:.1%}"
+            f" false alerts; test travellers: {len(test_best)} (seed 77); thresholds never below "
+            f"{MIN_THRESHOLD}"
+        )
+        print(
+            f"threshold, name + dob + nationality: OFAC calibration half (<=1%) "
             f"{t_ofac:.3f}, Indonesian calibration travellers {t_id:.3f} -> {t_ship:.3f} "
             f"(DOCSCREEN_MATCH_THRESHOLD default now {default:.3f})"
         )
         print(
-            f"threshold @<=1% false alerts, name only: OFAC calibration half {t_ofac_name:.3f}, "
+            f"threshold, name only: OFAC calibration half (<=1%) {t_ofac_name:.3f}, "
             f"Indonesian calibration travellers {t_id_name:.3f} -> {t_ship_name:.3f} "
             f"(DOCSCREEN_MATCH_NAME_ONLY_THRESHOLD default now {default_name:.3f})"
         )
@@ -393,7 +412,7 @@ def main() -> int:
                 "OFAC recall (name)",
                 "OFAC FA (name)",
                 "Indonesian FA dob+nat (test travellers)",
-                "Indonesian FA name only",
+                "Indonesian FA name only (test travellers)",
                 "single-name alerts",
             ],
             rows,

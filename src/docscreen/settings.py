@@ -183,7 +183,7 @@ MAX_ARCHIVE_RATIO = IntSetting(
 # Case matching (docscreen.cases.match); calibrated by benchmarks/names_quality.py.
 MATCH_THRESHOLD = FloatSetting(
     "DOCSCREEN_MATCH_THRESHOLD",
-    0.595,
+    0.50,
     0.5,
     1.0,
     "Case-match score at or above which a match alerts: benchmarks/names_quality.py calibration "
@@ -191,7 +191,7 @@ MATCH_THRESHOLD = FloatSetting(
 )
 MATCH_NAME_ONLY_THRESHOLD = FloatSetting(
     "DOCSCREEN_MATCH_NAME_ONLY_THRESHOLD",
-    0.823,
+    0.552,
     0.5,
     1.0,
     "Case-match alert threshold for a query with neither birth date nor nationality: "
@@ -199,7 +199,7 @@ MATCH_NAME_ONLY_THRESHOLD = FloatSetting(
 )
 MATCH_REPORT_THRESHOLD = FloatSetting(
     "DOCSCREEN_MATCH_REPORT_THRESHOLD",
-    0.50,
+    0.40,
     0.0,
     1.0,
     "Case-match score at or above which a match is listed (without alerting).",

@@ -157,7 +157,7 @@ def test_a_common_name_needs_a_precise_birth_date() -> None:
         record(f"B{i}", "Budi Santoso", birth_date=(start + dt.timedelta(days=97 * i)).isoformat())
         for i in range(60)
     ]
-    common = Matcher(CandidateIndex.build(many), MatchConfig(threshold=0.8))
+    common = Matcher(CandidateIndex.build(many), MatchConfig(threshold=0.8, report_threshold=0.0))
     rare = Matcher(CandidateIndex.build(many[10:11]), MatchConfig(threshold=0.8))
     year = str(many[10].birth_date)[:4]
     # Same name, birth year only: with 60 namesakes that is no evidence of this person.
@@ -196,7 +196,7 @@ def test_own_aliases_are_not_namesakes() -> None:
     assert exact.features["name_frequency"]["expected_homonyms"] == 0
     # A second person with the family name is a namesake.
     idx2 = CandidateIndex.build([alias_rec, record("H2", "Hammami Yusuf"), *_filler(1200)])
-    m2 = Matcher(idx2, MatchConfig(threshold=0.99, report_threshold=0.0))
+    m2 = Matcher(idx2, MatchConfig(threshold=0.99, report_threshold=0.0, max_results=500))
     hit2 = next(x for x in m2.match(MatchQuery("Hammami Idris")) if x.case_id == "H1")
     assert hit2.features["name_frequency"]["expected_homonyms"] == 1
     assert hit2.features["name_frequency"]["adjust"] < 0
@@ -236,3 +236,47 @@ def test_name_only_queries_have_their_own_threshold() -> None:
     assert with_dob.alert and with_dob.features["threshold"] == 0.6
     with_nat = m.match(MatchQuery(partial, nationality=("IDN",)))[0]
     assert with_nat.features["threshold"] == 0.6
+
+
+def test_birth_date_agreement_is_graded() -> None:
+    # The same name against records that differ only in how precisely the birth date agrees.
+    recs = [
+        record("D1", "Rina Kartika Sari", birth_date="1980-05-17", sex="F"),
+        record("D2", "Rina Kartika Sari", birth_date="1980-05", sex="F"),
+        record("D3", "Rina Kartika Sari", birth_date="1980", sex="F"),
+        record("D4", "Rina Kartika Sari", birth_date="1962-11-02", sex="F"),
+    ]
+    m = Matcher(CandidateIndex.build(recs), MatchConfig(report_threshold=0.0))
+    got = {x.case_id: x for x in m.match(MatchQuery("Rina Kartika Sari", dob="1980-05-17"))}
+    dob = {k: v.features["birth_date"] for k, v in got.items()}
+    assert (dob["D1"]["agreement"], dob["D1"]["precision"]) == ("exact", "day")
+    assert (dob["D2"]["agreement"], dob["D2"]["precision"]) == ("overlap", "month")
+    assert (dob["D3"]["agreement"], dob["D3"]["precision"]) == ("overlap", "year")
+    assert dob["D4"]["agreement"] == "conflict"
+    assert dob["D1"]["adjust"] > dob["D2"]["adjust"] >= dob["D3"]["adjust"] > dob["D4"]["adjust"]
+    assert got["D1"].score >= got["D2"].score >= got["D3"].score > got["D4"].score
+    assert got["D1"].alert and not got["D4"].alert
+
+
+def test_two_of_three_parts_and_the_birth_year_is_a_namesake_in_a_large_store() -> None:
+    # Sixty records carry each of the two parts: "Rahmi Andriani" is an ordinary name here.
+    rahmi = [record(f"R{i}", f"Rahmi {chr(65 + i % 26)}{'ox' * (1 + i // 26)}") for i in range(60)]
+    andri = [
+        record(f"A{i}", f"{chr(65 + i % 26)}{'ux' * (1 + i // 26)} Andriani") for i in range(60)
+    ]
+    target = record("T1", "Rahmi Andriani", birth_date="1993", sex="F")
+    target_exact = record("T2", "Rahmi Andriani", birth_date="1993-12-06", sex="F")
+    for listed in (target, target_exact):
+        idx = CandidateIndex.build([listed, *rahmi, *andri, *_filler(1200)])
+        m = Matcher(idx, MatchConfig(report_threshold=0.0, max_results=500))
+        q = MatchQuery("Zahra Rahmi Andriani", dob="1993-12-06", sex="F", nationality=("IDN",))
+        hit = next(x for x in m.match(q) if x.case_id == listed.case_id)
+        assert hit.features["name_frequency"]["expected_homonyms"] > 1
+        if listed is target:
+            # Same year only: dozens of records could agree this well by chance.
+            assert hit.features["birth_date"]["precision"] == "year"
+            assert hit.features["name_frequency"]["adjust"] < -0.3 and not hit.alert
+        else:
+            # The same day is rare enough even for an ordinary name.
+            assert hit.features["birth_date"]["precision"] == "day"
+            assert hit.features["name_frequency"]["adjust"] == 0 and hit.alert

@@ -43,19 +43,31 @@ class MatchConfig:
     report_threshold: float = field(default_factory=settings.MATCH_REPORT_THRESHOLD.get)
     candidates: int = field(default_factory=settings.MATCH_CANDIDATES.get)
     max_results: int = 10
-    dob_exact: float = 0.15
-    dob_overlap: float = 0.05
+    # Birth-date agreement is graded by how easily two unrelated people agree that well: the
+    # same day (1 in ~21,000 over sixty years) is strong evidence, the same month some, the same
+    # year (1 in ~60) or a wider range none beyond what the name-frequency estimate makes of it.
+    dob_exact: float = 0.25
+    dob_month: float = 0.10
+    dob_year: float = 0.0
+    dob_overlap: float = 0.0  # a range (1973/1975) or alternatives wider than a year
     dob_conflict: float = -0.50
     nationality_agree: float = 0.04
     nationality_conflict: float = -0.06
-    sex_conflict: float = -0.12
+    sex_conflict: float = -0.25
     region_agree: float = 0.02
     single_name: float = -0.10  # one word identifies less than a full name
     # Each name has a full-weight part the other lacks, and they are unlike: a different name part.
     name_conflict: float = 0.0
-    # Per factor of ten records sharing the matched name's normalised form, and the most taken.
-    homonym_per_decade: float = -0.35
+    # Name frequency: per factor of ten chance matches (other records that could carry the
+    # matched name parts and a birth date agreeing as well) above the floor, the most taken.
+    # Every traveller is compared with the whole store, so even a small chance per query adds up
+    # to false alerts: with a birth date the penalty starts at 0.003 chance matches.  A query
+    # with the name alone has nothing else to tell namesakes apart and its own threshold; there
+    # the penalty starts at 0.03 (benchmarks/names_quality.py, calibration sets).
+    homonym_per_decade: float = -0.50
     homonym_max: float = -0.70
+    homonym_floor: float = 0.003
+    homonym_floor_name_only: float = 0.03
     conflict_name_score: float = 0.75  # below this, a shared identifier is a different identity
     use_index_weights: bool = True
 
@@ -92,6 +104,7 @@ def _dob_feature(query: tuple[BirthDate, ...], rec: RecordView, cfg: MatchConfig
     if not query or not cand:
         return {
             "agreement": "unknown",
+            "precision": None,
             "adjust": 0.0,
             "query": None,
             "candidate": rec.dob_text,
@@ -115,13 +128,25 @@ def _dob_feature(query: tuple[BirthDate, ...], rec: RecordView, cfg: MatchConfig
                 best_gap = min(best_gap, gap)
     if best == "conflict" and best_gap <= 31:
         best = "close"
-    adjust = {"exact": cfg.dob_exact, "overlap": cfg.dob_overlap, "close": 0.0}.get(
-        best, cfg.dob_conflict
-    )
+    precision = None
+    if best == "exact":
+        precision, adjust = "day", cfg.dob_exact
+    elif best == "overlap":
+        if width <= 31:
+            precision, adjust = "month", cfg.dob_month
+        elif width <= 366:
+            precision, adjust = "year", cfg.dob_year
+        else:
+            precision, adjust = "range", cfg.dob_overlap
+    elif best == "close":
+        adjust = 0.0
+    else:
+        adjust = cfg.dob_conflict
     # Chance that an unrelated person's birth date agrees this well (for the homonym estimate).
     chance = min(1.0, width / BIRTH_SPAN_DAYS) if best in ("exact", "overlap") else 1.0
     return {
         "agreement": best,
+        "precision": precision,
         "adjust": adjust,
         "query": ";".join(q.text for q in query),
         "candidate": rec.dob_text,
@@ -191,7 +216,9 @@ class Matcher:
                 best = (comp, cand_name, e)
         return best
 
-    def _frequency(self, comp: NameComparison, entry: int, dob_chance: float) -> JsonDict:
+    def _frequency(
+        self, comp: NameComparison, entry: int, dob_chance: float, name_only: bool = False
+    ) -> JsonDict:
         """How many records could carry the matched name parts, and a birth date agreeing as
         well, by chance: a common name needs a precise birth date to mean anything."""
         idx = self.index
@@ -211,13 +238,14 @@ class Matcher:
             # Independence underestimates common combinations (Yosef Da Costa): count the other
             # records that carry exactly this name.
             expected = max(expected, float(idx.homonyms(entry) - 1))
-        # Penalised from one chance carrier in ten on: at about one expected carrier the match
-        # is as likely a coincidence as not.
+        # Penalised from homonym_floor chance carriers on: a store of 100,000 records is
+        # searched for every traveller, so even a small chance per query adds up to false alerts.
         expected = max(expected, 0.0)
         chance = expected * dob_chance
+        floor = self.config.homonym_floor_name_only if name_only else self.config.homonym_floor
         adjust = max(
             self.config.homonym_max,
-            min(0.0, self.config.homonym_per_decade * math.log10(max(chance * 10.0, 1.0))),
+            min(0.0, self.config.homonym_per_decade * math.log10(max(chance / floor, 1.0))),
         )
         return {
             "expected_homonyms": round(expected, 2),
@@ -239,7 +267,8 @@ class Matcher:
         if q_region is None and nik:
             parts = parse_nik(nik)
             q_region = parts.district if parts else None
-        threshold = cfg.threshold if (q_dob or q_nat) else cfg.name_only_threshold
+        name_only = not (q_dob or q_nat)
+        threshold = cfg.name_only_threshold if name_only else cfg.threshold
 
         per_record: dict[int, list[int]] = {}
         for e in idx.candidates(qn, cfg.candidates, exclude_entries):
@@ -263,7 +292,7 @@ class Matcher:
             comp, matched, entry = best
             rec = idx.record(r)
             dob = _dob_feature(q_dob, rec, cfg)
-            common = self._frequency(comp, entry, dob["chance"])
+            common = self._frequency(comp, entry, dob["chance"], name_only)
             nat = _nationality_feature(q_nat, rec, cfg)
             sex = _sex_feature(q_sex, rec, cfg)
             region = _region_feature(q_region, rec, cfg)
