@@ -649,7 +649,7 @@ def _line_quads(
     # Hough votes count any edge pixels (text rows, table stripes); a page edge is a sharp
     # step.  Distinct lines are re-ranked by how many points along them show a sharp step, and
     # the best few of each of the two directions a quad needs are kept.
-    raw = found.reshape(-1, 2)[:300]
+    raw = found.reshape(-1, 2)[:1500]
     main = float(raw[0][1]) % np.pi
     pool: list[tuple[float, float, int, int]] = []  # rho, theta, group, sharp points
     ts = np.linspace(0.0, 1.0, 64)
@@ -661,6 +661,9 @@ def _line_quads(
         off = gap(t % np.pi, main)
         if np.radians(25) < off < np.radians(65):
             continue  # neither direction (a diagonal pattern)
+        group = 0 if off <= np.radians(25) else 1
+        if sum(1 for p in pool if p[2] == group) >= 30:
+            continue
         if any(
             gap(t % np.pi, t2 % np.pi) < np.radians(1.5) and abs(r - r2) < 0.015 * min(h, w)
             for r2, t2, _, _ in pool
@@ -672,7 +675,7 @@ def _line_quads(
         strength, _, inside = _step_profile(feat, start, 2 * span * along, normal, ts, 2)
         # Points outside the picture give no sharp step: no need to clip the line.
         sharp = int(((strength.max(axis=1) >= _STEP_MIN) & inside).sum())
-        pool.append((r, t, 0 if off <= np.radians(25) else 1, sharp))
+        pool.append((r, t, group, sharp))
         if len(pool) >= 60:
             break
     kept: list[tuple[float, float]] = []
@@ -694,7 +697,7 @@ def _line_quads(
         )
         > 0.2 * min(h, w)
     ]
-    near = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    near = cv2.dilate(cv2.Canny(blur, 8, 20), np.ones((3, 3), np.uint8))
     ts = np.linspace(0.05, 0.95, 24)
     scored: list[tuple[float, NDArray[np.float64]]] = []
     for a, (i, j) in enumerate(pairs):
@@ -728,9 +731,9 @@ def _line_quads(
             xi = np.clip(np.rint(xy[..., 0]).astype(int), 0, w - 1)
             yi = np.clip(np.rint(xy[..., 1]).astype(int), 0, h - 1)
             share = (near[yi, xi] > 0).mean(axis=1)
-            if share.min() < 0.3:
+            if share.min() < 0.15:
                 continue
-            scored.append((float(share.mean()) * (area / (h * w)) ** 0.5, pts))
+            scored.append((float(share.mean()) * area / (h * w), pts))
     scored.sort(key=lambda r: -r[0])
     return [p for _, p in scored[:limit]]
 
