@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import resource
 import shutil
@@ -110,6 +111,17 @@ def subset(images: Path, limit: int) -> Path:
     return out
 
 
+def _code_digest() -> str:
+    """A digest of the package's source: workers import it afresh for each configuration, so an
+    edit during the benchmark (the tree is shared) would compare different code."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1] / "src" / "docscreen"
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _load() -> str:
     one, five, _ = os.getloadavg()
     return f"{one:.2f}/{five:.2f}"
@@ -147,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--configs",
         default="loop,pool1,pool2,dask2",
-        help="comma-separated subset of loop,pool1,pool2,dask2",
+        help="comma-separated list of loop,pool1,pool2,dask2; repeat one to average its runs",
     )
     args = parser.parse_args(argv)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -160,9 +172,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"batch_throughput: {n} documents, screener={args.screener}, "
         f"{os.cpu_count()} cores, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
     )
+    # Totals per configuration over its runs; a configuration may be listed more than once
+    # (e.g. pool2,dask2,dask2,pool2) so that drift on a shared machine cancels out.
     seconds: dict[str, float] = {}
     cpu: dict[str, float] = {}
     parent: dict[str, float] = {}
+    runs: dict[str, int] = {}
+    code = _code_digest()
     print(
         f"{'config':<8} {'seconds':>9} {'docs/min':>9} {'cpu s':>8} {'cpu s/doc':>9}"
         f" {'parent':>7} {'workers':>7}  load(1m/5m) before -> after"
@@ -179,15 +195,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             parser.error(f"unknown config {config}")
         self_after, kids_after = _cpu()
-        seconds[config] = secs
-        parent[config] = self_after - self_before
-        cpu[config] = parent[config] + kids_after - kids_before
+        own = self_after - self_before
+        total = own + kids_after - kids_before
+        seconds[config] = seconds.get(config, 0.0) + secs
+        parent[config] = parent.get(config, 0.0) + own
+        cpu[config] = cpu.get(config, 0.0) + total
+        runs[config] = runs.get(config, 0) + 1
         print(
-            f"{config:<8} {secs:9.1f} {60 * n / secs:9.1f} {cpu[config]:8.1f} "
-            f"{cpu[config] / n:9.3f} {parent[config] / n:7.3f} "
-            f"{(cpu[config] - parent[config]) / n:7.3f}  {before} -> {_load()}",
+            f"{config:<8} {secs:9.1f} {60 * n / secs:9.1f} {total:8.1f} "
+            f"{total / n:9.3f} {own / n:7.3f} {(total - own) / n:7.3f}  {before} -> {_load()}",
             flush=True,
         )
+        now = _code_digest()
+        if now != code:
+            print(
+                "  warning: the screening code changed during this run (src/docscreen was "
+                "edited): configurations ran different code",
+                flush=True,
+            )
+            code = now
+    for table in (seconds, cpu, parent):
+        for config, count in runs.items():
+            table[config] /= count
+    if any(count > 1 for count in runs.values()):
+        print("means over runs: " + ", ".join(f"{c} x{k}" for c, k in runs.items()))
     if "pool1" in seconds and "pool2" in seconds:
         print(
             f"speed-up 2 workers / 1 worker: {seconds['pool1'] / seconds['pool2']:.2f}x (target >= 1.8x)"
