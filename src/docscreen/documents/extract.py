@@ -242,9 +242,12 @@ def extract_fields(
         if labels is not None:
             row = anchors.rows[hit.row]
             stops = [x for x in anchors.starts.get(hit.row, []) if x > hit.x1]
-            lbox = union_box(row.words[hit.start : hit.end])
-            if lbox is not None:
-                labels[spec.name] = LabelPlace(lbox, min([*stops, limit]))
+            lw = row.words[hit.start : hit.end]
+            # Median top and height: one word boxed with a neighbour's stroke must not stretch it.
+            tops = sorted(w.box[1] for w in lw)
+            hs = sorted(w.box[3] for w in lw)
+            lbox = (hit.x0, tops[len(tops) // 2], hit.x1 - hit.x0, hs[len(hs) // 2])
+            labels[spec.name] = LabelPlace(lbox, min([*stops, limit]))
         if spec.where == "right":
             vwords = _value_right(anchors, hit, limit)
         else:

@@ -33,6 +33,8 @@ _DIGIT_FIX = str.maketrans(
      "B": "8", "S": "5", "s": "5", "Z": "2", "z": "2", "G": "6", "b": "6", "T": "7", "g": "9"}
 )  # fmt: skip
 _LETTER_FIX = str.maketrans({"0": "O", "1": "I", "8": "B", "5": "S", "2": "Z", "6": "G"})
+# Where the format prints a letter, any digit read there is its look-alike.
+_LETTER_ONLY_FIX = str.maketrans({"0": "O", "1": "I", "8": "B", "5": "S", "2": "Z", "6": "G", "4": "A", "7": "T"})  # fmt: skip
 
 
 def fix_digits(text: str) -> str:
@@ -191,6 +193,10 @@ def normalise_document_number(text: str) -> str | None:
     # when it cannot be a misread digit.
     head = 2 if len(t) == 9 and t[1].isalpha() and t[1] not in "OIDSBZGQL" else 1
     prefix, tail = t[:head], t[head:]
+    if len(t) == 8 and t[0].isdigit() and fix_digits(t[1:]).isdigit():
+        # Eight characters whose first is a digit: a series letter read as its look-alike digit
+        # (``83983934`` -> ``B3983934``); the letter is where the format prints one.
+        prefix = t[0].translate(_LETTER_ONLY_FIX)
     if prefix.isalpha() and len(tail) == 7 and sum(c.isdigit() for c in tail) >= 5:
         fixed = fix_digits(tail)
         if fixed.isdigit():
@@ -201,7 +207,6 @@ def normalise_document_number(text: str) -> str | None:
 # Indonesian passport register number: 2 digits, letter, 2 digits, 2 letters, 4 digits, then
 # the issuing office's 3-letter code (``17I12XL6623-KPG``).
 _REG_SHAPE = "DDLDDLLDDDD"
-_LETTER_ONLY_FIX = str.maketrans({"0": "O", "1": "I", "8": "B", "5": "S", "2": "Z", "6": "G", "4": "A", "7": "T"})  # fmt: skip
 
 
 def normalise_registration(text: str) -> str | None:

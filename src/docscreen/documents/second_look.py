@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 from numpy.typing import NDArray
+from rapidfuzz import fuzz
 
 from docscreen.documents.extract import LabelPlace, field_names, read_spec, strip_separators
 from docscreen.documents.templates import FieldSpec, Template
@@ -46,8 +47,10 @@ LONE_KINDS = frozenset({"code1", "blood"})
 STRICT_KINDS = frozenset({"nik", "docnum", "date", "regnum", "code"})
 # A page-pass reading at least this confident is not looked at again (strict fields).
 TRUSTED = 0.85
+# A name read with at least this mean word confidence is not looked at again.
+NAME_TRUSTED = 0.9
 # Letter height (px) the crops are enlarged to: tesseract's LSTM reads best around 30-40 px.
-TARGET_TEXT_PX = 36.0
+TARGET_TEXT_PX = 32.0
 # Looks per document, all fields together (each is one small tesseract call, ~0.1 s CPU).
 MAX_LOOKS = 12
 
@@ -80,7 +83,7 @@ def prepare(
     lo, hi = np.percentile(g, [1, 99])
     if hi - lo >= 8:
         g = np.clip((g - lo) * (255.0 / (hi - lo)), 0, 255)
-    k = float(np.clip(TARGET_TEXT_PX / max(text_px, 1.0), 1.0, 3.0))
+    k = float(np.clip(TARGET_TEXT_PX / max(text_px, 1.0), 1.0, 2.5))
     out = np.asarray(g, dtype=np.uint8)
     if k > 1.01:
         out = np.asarray(
@@ -109,7 +112,9 @@ def prepare(
 def _options(spec: FieldSpec, variant: int) -> OcrOptions:
     alphabet = ALPHABETS.get(spec.kind)
     if alphabet is None:
-        return OcrOptions(lang="eng+ind", psm=7)
+        # English alone loads in about half the time of eng+ind and reads names and places
+        # as well (Latin letters, no Indonesian dictionary words to gain from).
+        return OcrOptions(lang="eng", psm=7)
     config = f"-c tessedit_char_whitelist={alphabet}"
     psm = 8 if spec.kind in LONE_KINDS else 7
     # Whitelisted fields hold no Indonesian words: English alone loads faster.
@@ -167,7 +172,7 @@ def read_crop(
         x0, y0 = x0 + ix0, y0 + iy0
     sign: str | None = None
     if spec.kind == "blood":
-        sign = blood_sign(_gray(crop))
+        sign = blood_sign(_gray(crop), text_px)
     prepared, k = prepare(crop, text_px, variant)
     pad = 12
     words = [
@@ -186,13 +191,15 @@ def read_crop(
     ]
     if spec.kind == "name":
         words = _trim_name(words)
+        if words and sum(w.confidence for w in words) / len(words) < 0.5:
+            words = []  # specks and pattern read as letters: no name is better than a wrong one
     got = read_spec(spec, strip_separators(words))
     if sign is not None:
         got = _with_sign(spec.name, got, sign, (x0, y0, x1 - x0, y1 - y0))
     return got
 
 
-def blood_sign(gray: NDArray[np.uint8]) -> str | None:
+def blood_sign(gray: NDArray[np.uint8], text_px: float) -> str | None:
     """The rhesus sign after a blood group, or a lone dash, found by shape in a tight crop.
 
     Tesseract drops a small '+' or '-' beside a letter.  Letters are the tall marks; a shorter
@@ -213,10 +220,15 @@ def blood_sign(gray: NDArray[np.uint8]) -> str | None:
     if not comps:
         return None
     top_h = max(c[3] for c in comps)
-    letters = [c for c in comps if c[3] >= 0.75 * top_h and c[3] >= 1.3 * c[2] * 0.5]
-    dots = [c for c in comps if c[3] < 0.75 * top_h]
+    letters = [c for c in comps if c[3] >= 0.85 * top_h and top_h >= 0.55 * text_px]
+    dots = [c for c in comps if c not in letters]
     if not letters:
-        flat = [c for c in comps if c[2] >= 2.2 * c[3]]
+        # Only a colon's dots and a dash: the dash printed for an unknown group.
+        flat = [
+            c
+            for c in comps
+            if c[2] >= 1.3 * c[3] and c[2] >= 0.4 * text_px and c[3] <= 0.5 * text_px
+        ]
         return "-" if len(flat) == 1 and len(comps) <= 3 else None
     right = max(c[0] + c[2] for c in letters)
     letter_h = float(np.median([c[3] for c in letters]))
@@ -253,15 +265,22 @@ def _trim_name(words: list[Word]) -> list[Word]:
     return words
 
 
-def _needs_look(spec: FieldSpec, fields: dict[str, Field]) -> bool:
+def _needs_look(spec: FieldSpec, fields: dict[str, Field], region: Box | None) -> bool:
     names = field_names(spec)
-    if spec.kind in LONE_KINDS:
-        return True
     unread = any(fields.get(n) is None or fields[n].value is None for n in names)
     if unread:
         return True
+    if spec.kind in LONE_KINDS:
+        # Sparse mode reads a neighbour for a lone letter ("ID" of "IDN" for the type "P"): a
+        # confident reading counts only where the field is printed.
+        f = fields[names[0]]
+        if f.box is None or region is None or f.confidence < TRUSTED:
+            return True
+        cx = f.box[0] + f.box[2] / 2
+        return not region[0] <= cx <= region[0] + region[2]
     if spec.kind == "name" and spec.critical:
-        return True  # names lose and split tokens in sparse mode: always a line read
+        # Names lose and split tokens in sparse mode: an unsure one gets a line read.
+        return fields[names[0]].confidence < NAME_TRUSTED
     if spec.kind in STRICT_KINDS:
         return any(fields[n].confidence < TRUSTED for n in names)
     return False
@@ -302,6 +321,8 @@ def _from_label(spec: FieldSpec, place: LabelPlace, w: int, text_px: float, dx: 
     only part of a caption may have been read ("Typ" of "Jenis / Type").
     """
     lx, ly, lw, lh = place.box
+    if spec.where == "below":
+        lh = min(lh, round(0.8 * text_px))  # captions print smaller than values
     if spec.where == "right":
         half = max(0.95 * text_px, 0.8 * lh)
         top = round(ly + lh / 2 - half)
@@ -343,7 +364,11 @@ def field_region(
         x, y, bw, bh = _from_label(spec, label, w, text_px, shift[0])
         b = boxes[0] if boxes else None
         tall = 2.5 if spec.where == "right" else 1.6  # the KTP's NIK is printed large
-        if b is not None and 0.5 * text_px <= b[3] <= tall * text_px and y - text_px <= b[1]:
+        if (
+            b is not None
+            and 0.5 * text_px <= b[3] <= tall * text_px
+            and y - text_px <= b[1] <= y + bh
+        ):
             # The page pass found the value where the label says: its line, the label's width.
             pad = round(0.4 * text_px)
             return (x, b[1] - pad, bw, b[3] + 2 * pad)
@@ -394,6 +419,49 @@ def _vote(looks: Sequence[Look]) -> Look | None:
     for lk in valid:
         votes[lk.value or ""] = votes.get(lk.value or "", 0.0) + lk.weight
     return max(valid, key=lambda lk: votes[lk.value or ""] + 0.01 * lk.weight)
+
+
+def name_consensus(looks: Sequence[Look]) -> str | None:
+    """A name agreed token by token across readings.
+
+    The reading whose tokens the other readings support best is kept, each of its tokens
+    replaced by the spelling most readings give for it (``MANULLAN`` read once, ``MANULLANG``
+    twice -> ``MANULLANG``); with three readings or more, tokens no other reading has (specks
+    read as ``YT``) are dropped.
+    """
+    toks = [(lk.value or "").split() for lk in looks]
+    toks = [t for t in toks if t]
+    if len(toks) < 2:
+        return None
+
+    def near(a: str, b: str) -> bool:
+        return fuzz.ratio(a, b) >= 75
+
+    def support(i: int, t: str) -> int:
+        return sum(1 for j, tj in enumerate(toks) if j != i and any(near(t, u) for u in tj))
+
+    order = sorted(
+        range(len(toks)),
+        key=lambda i: (
+            sum(1 if support(i, t) else -1 for t in toks[i]),
+            looks[i].weight if i < len(looks) else 0.0,
+        ),
+        reverse=True,
+    )
+    best = order[0]
+    out: list[str] = []
+    for t in toks[best]:
+        if len(toks) >= 3 and support(best, t) == 0:
+            continue
+        variants = [t] + [
+            max(tj, key=lambda u: fuzz.ratio(t, u))
+            for j, tj in enumerate(toks)
+            if j != best and any(near(t, u) for u in tj)
+        ]
+        counts = {v: variants.count(v) for v in variants}
+        top = max(counts.values())
+        out.append(t if counts[t] == top else next(v for v in variants if counts[v] == top))
+    return " ".join(out) or None
 
 
 def _settled(spec: FieldSpec, looks: Sequence[Look], had_value: bool) -> bool:
@@ -451,10 +519,8 @@ def second_looks(
     for spec in sorted(template.fields, key=_priority):
         if budget <= 0:
             break
-        if not _needs_look(spec, out):
-            continue
         region = field_region(spec, out, w, h, shift, text_px, (labels or {}).get(spec.name))
-        if region is None:
+        if region is None or not _needs_look(spec, out, region):
             continue
         names = field_names(spec)
         key = names[-1]  # the part that matters (the date of "Tempat/Tgl Lahir")
@@ -479,6 +545,15 @@ def second_looks(
             best = _vote(looks[n])
             if best is None:
                 continue
+            if spec.kind == "name":
+                agreed = name_consensus([lk for lk in looks[n] if lk.value is not None])
+                if agreed is not None and agreed != best.value:
+                    f = best.field
+                    best = Look(
+                        agreed,
+                        best.confidence,
+                        Field(f.name, agreed, f.raw, f.confidence, f.box, f.source),
+                    )
             out[n] = best.field
     return out
 
