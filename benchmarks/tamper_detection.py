@@ -279,6 +279,31 @@ def learn_template(first: int, count: int) -> Path:
     return out
 
 
+def learn_reference(first: int, count: int) -> Path:
+    """Layout references (blank + field anchors) from calibration GENUINE documents
+    ``first .. first+count`` (disjoint from the threshold documents 0..calibration-1 and from the
+    test split).  The layout name is the generator's specimen kind (two visa layouts)."""
+    from docscreen.forensics.page import prepare
+    from docscreen.forensics.reference import learn_reference as learn
+    from docscreen.forensics.reference import save_reference
+
+    pages = []
+    for path in _by_seed(CACHE / "calibration" / "genuine")[first : first + count]:
+        truth = json.loads(path.read_text())
+        if not truth.get("usable", True):
+            continue
+        doc = _document(truth)
+        try:
+            page = prepare(
+                load_image(path.parent / truth["image"]).pixels,
+                {n: f.box for n, f in doc.fields.items() if f.box},
+            )  # type: ignore[misc]
+        except (cv2.error, ValueError):
+            continue
+        pages.append((f"{doc.kind.value}.{truth['specimen_kind']}", page))
+    return save_reference(*learn(pages))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--calibration", type=int, default=60)
@@ -287,7 +312,17 @@ def main() -> None:
     ap.add_argument(
         "--learn-template", action="store_true", help="rebuild glyph_templates.json first"
     )
+    ap.add_argument(
+        "--learn-reference",
+        type=int,
+        default=0,
+        metavar="N",
+        help="rebuild the layout references from calibration genuine documents after the "
+        "threshold ones (N documents; tamper_sets.py must have made them)",
+    )
     a = ap.parse_args()
+    if a.learn_reference:
+        print("layout references written to", learn_reference(a.calibration, a.learn_reference))
     if a.learn_template:
         print("glyph templates written to", learn_template(a.calibration, 60))
     cal = run_split("calibration", a.calibration, a.jobs)

@@ -185,7 +185,8 @@ def analyse(
         if page.fields:
             out.append(_safe("seam", lambda: seam(page, th.seam)))
             template = _template_for(document.kind.value, page) if document is not None else None
-            out.append(_safe("glyphs", lambda: glyphs(page, th.glyphs, template)))
+            kind_name = document.kind.value if document is not None else None
+            out.append(_safe("glyphs", lambda: glyphs(page, th.glyphs, template, kind_name)))
             digits = hints.digit_fields or _digit_fields(document)
             out.append(_safe("copy_move", lambda: copy_move(page, th.copy_move, digits)))
         else:

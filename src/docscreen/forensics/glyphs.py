@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from docscreen.forensics.page import FieldLine, Page, clip
+from docscreen.forensics.reference import Registered, anchor_of, best_registration
 from docscreen.forensics.types import Region, SignalResult, judged, not_performed
 
 NAME = "glyphs"
@@ -157,23 +158,83 @@ def template_deviations(
     return out
 
 
+# Least spread assumed for the layout anchors (px on the blank frame at flat-page resolution):
+# top and baseline of a line, and the glyph pitch of a digit run.
+_MIN_ANCHOR_SD = (0.3, 0.3, 0.03)
+# A line further than this from its layout anchor was not measured on the line the layout
+# prints there (a box that caught a neighbouring line); it is left out, not judged.
+_MAX_OFFSET = 6.0
+# Registrations below this correlation with the blank are not trusted (glare, a page the
+# quad finder did not isolate); the signal then falls back to sibling/template comparison.
+MIN_CORRELATION = 0.4
+
+
+def layout_deviations(page: Page, reg: Registered) -> dict[str, tuple[float, str]]:
+    """Per field: the largest z-score of its top, baseline and glyph pitch against the layout."""
+    boxes = [reg.from_page(ln.box) for ln in page.fields]
+    out: dict[str, tuple[float, str]] = {}
+    for line, box in zip(page.fields, boxes, strict=True):
+        a = reg.ref.anchors.get(line.name)
+        if a is None or line.box[2] < 3 * line.box[3]:
+            continue  # a line of one or two characters measures too noisily
+        g = anchor_of(reg, box, boxes)
+        if g is None:
+            continue
+        d_top, d_base = g[0] - a[0], g[1] - a[2]
+        if max(abs(d_top), abs(d_base)) > _MAX_OFFSET:
+            continue
+        zs = {
+            "top": abs(d_top) / max(a[1], _MIN_ANCHOR_SD[0]),
+            "baseline": abs(d_base) / max(a[3], _MIN_ANCHOR_SD[1]),
+        }
+        if len(a) >= 8 and a[6] > 0 and g[3] > 0:
+            zs["pitch"] = abs(g[3] - a[6]) / max(a[7], _MIN_ANCHOR_SD[2])
+        key = max(zs, key=lambda k: zs[k])
+        out[line.name] = (zs[key], key)
+    return out
+
+
 def glyphs(
     page: Page,
     threshold: float,
     template: Mapping[str, Sequence[float]] | None = None,
+    kind: str | None = None,
 ) -> SignalResult:
+    """Layout mode (a reference of ``kind`` exists and the page registers onto it): every line
+    against the layout's anchors.  Otherwise the per-layout template of heights and darkness, or
+    the sibling fields of the same print size."""
+    reg = best_registration(page, kind) if kind else None
+    if reg is not None and reg.correlation >= MIN_CORRELATION:
+        devs = layout_deviations(page, reg)
+        if len(devs) >= 2:
+            return _judge(page, devs, threshold, "layout", reg.correlation)
     feats = [m for line in page.fields if (m := measure(page, line)) is not None]
     devs = template_deviations(feats, template) if template else {}
     if not devs:
         devs = deviations(feats)
     if not devs:
         return not_performed(NAME, "fewer than three fields of a similar print size were found")
+    return _judge(page, devs, threshold, "template" if template else "siblings", None)
+
+
+def _judge(
+    page: Page,
+    devs: Mapping[str, tuple[float, str]],
+    threshold: float,
+    mode: str,
+    correlation: float | None,
+) -> SignalResult:
     best = max(v[0] for v in devs.values())
     boxes = {ln.name: ln.box for ln in page.fields}
     regions = tuple(
         Region(page.to_source(boxes[n]), n, z) for n, (z, _) in devs.items() if z > threshold
     )
-    details = {"per_field": {n: [round(z, 2), k] for n, (z, k) in devs.items()}}
+    details: dict[str, object] = {
+        "mode": mode,
+        "per_field": {n: [round(z, 2), k] for n, (z, k) in devs.items()},
+    }
+    if correlation is not None:
+        details["registration"] = round(correlation, 3)
     return judged(NAME, best, threshold, regions, details)
 
 
