@@ -19,6 +19,7 @@ import io
 import json
 import os
 import statistics
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -46,14 +47,18 @@ SIDTD = (
 CLASSES = ("genuine", "inpaint_retype", "copy_move", "photo_swap", "photocopy", "recapture")
 SIGNALS = ("seam", "glyphs", "copy_move", "photo", "photocopy", "recapture")
 # Which signals speak for which operator (a document counts as detected when any of them fails).
+# The seam signal (AUC 0.50 on the realistic chain: the generator's inpainting leaves the paper
+# outside the old ink exactly as it was) does not speak for the retype operator any more; it keeps
+# its own threshold at a small false-positive budget (SEAM_FP) and is reported on its own.
 OPERATOR_SIGNALS = {
-    "inpaint_retype": ("seam", "glyphs"),
+    "inpaint_retype": ("glyphs",),
     "copy_move": ("copy_move",),
     "photo_swap": ("photo",),
 }
 # Thresholds: these scores never decide alone, so "detection at X% false positives" is set per
 # signal on the calibration genuine set (the operator's signals share the false-positive budget).
 FP_TARGET = {"inpaint_retype": 0.01, "copy_move": 0.02, "photo_swap": 0.05}
+SEAM_FP = 0.005
 NO_THRESHOLD = Thresholds(**{k: 1e9 for k in SIGNALS})
 
 
@@ -80,7 +85,9 @@ def _score(path: str) -> dict[str, Any]:
     digits = frozenset(n for n, f in doc.fields.items() if any(c.isdigit() for c in f.raw))
     pb = truth.get("portrait_box")
     hints = Hints(portrait_box=tuple(pb) if pb else None, digit_fields=digits or None)  # type: ignore[arg-type]
+    cpu0 = time.process_time()
     res = analyse(image.pixels, doc, thresholds=NO_THRESHOLD, hints=hints)
+    cpu = time.process_time() - cpu0
     effects = [e["effect"] for e in truth["capture"]]
     return {
         "id": truth["id"],
@@ -90,6 +97,7 @@ def _score(path: str) -> dict[str, Any]:
         "moire": "moire" in effects,
         "usable": res.quality.usable,
         "seconds": res.seconds,
+        "cpu": cpu,
         "scores": {
             s.name: (s.score if s.status.value != "not_performed" else None) for s in res.signals
         },
@@ -141,6 +149,7 @@ def calibrate(cal: dict[str, list[dict[str, Any]]]) -> dict[str, float]:
     for op, sigs in OPERATOR_SIGNALS.items():
         for s in sigs:
             th[s] = _threshold(_vals(genuine, s), FP_TARGET[op] / len(sigs))
+    th["seam"] = _threshold(_vals(genuine, "seam"), SEAM_FP)
     rows = [r for cls in ("genuine", "photocopy", "recapture") for r in cal[cls]]
     for s, key in (("photocopy", "photocopy"), ("recapture", "moire")):
         neg = [r["scores"].get(s) for r in rows if not r[key]]
@@ -164,6 +173,16 @@ def report(test: dict[str, list[dict[str, Any]]], th: dict[str, float]) -> list[
         fp = sum(_flag(r, sigs, th) for r in genuine) / max(1, len(genuine))
         aucs = ", ".join(f"{s} {_auc(_vals(forged, s), _vals(genuine, s)):.3f}" for s in sigs)
         lines.append(f"| {op} | {len(forged)} | {det:.1%} | {fp:.1%} | {aucs} |")
+    seam_det = sum(_flag(r, ("seam",), th) for r in test["inpaint_retype"])
+    seam_fp = sum(_flag(r, ("seam",), th) for r in genuine)
+    seam_auc = _auc(_vals(test["inpaint_retype"], "seam"), _vals(genuine, "seam"))
+    lines.append(
+        f"seam alone: inpaint_retype detected {seam_det / max(1, len(test['inpaint_retype'])):.1%},"
+        f" genuine flagged {seam_fp / max(1, len(genuine)):.1%}, AUC {seam_auc:.3f}"
+    )
+    field = ("seam", "glyphs", "copy_move", "photo")
+    any_fp = sum(_flag(r, field, th) for r in genuine) / max(1, len(genuine))
+    lines.append(f"genuine flagged by any field-level signal: {any_fp:.1%}")
     rows = [r for cls in ("genuine", "photocopy", "recapture") for r in test[cls]]
     lines.append("")
     lines.append("| capture | positives | precision | recall | AUC |")
@@ -182,8 +201,11 @@ def report(test: dict[str, list[dict[str, Any]]], th: dict[str, float]) -> list[
     secs = [r["seconds"] for cls in test.values() for r in cls]
     lines.append("")
     lines.append(
-        f"seconds per document (all signals, one core): median {statistics.median(secs):.3f}, "
-        f"p95 {float(np.percentile(secs, 95)):.3f}; abstained (unusable capture): "
+        f"seconds per document (all signals): median {statistics.median(secs):.3f}, "
+        f"p95 {float(np.percentile(secs, 95)):.3f} wall; CPU median "
+        f"{statistics.median(r.get('cpu', 0.0) for cls in test.values() for r in cls):.3f}, p95 "
+        f"{float(np.percentile([r.get('cpu', 0.0) for cls in test.values() for r in cls], 95)):.3f};"
+        " abstained (unusable capture): "
         f"{sum(not r['usable'] for cls in test.values() for r in cls)}"
     )
     return lines
