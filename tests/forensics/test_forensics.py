@@ -47,9 +47,9 @@ def test_retyped_field_stands_out_in_glyphs(seed: int) -> None:
     forged_spec = spec(seed, "idn_passport", "inpaint_retype")
     forged = run(forged_spec).signal("glyphs")
     field = forged_spec.truth["forgery"]["details"]["field"]
-    # Layout mode: the retyped line sits off the layout's anchors (top, baseline, pitch).
+    # Layout mode: the retyped line sits off the layout's anchors (top or baseline).
     assert forged.details["mode"] == "layout"
-    assert forged.score > genuine.score + 1.5
+    assert forged.score > genuine.score + 3.0
     per_field = forged.details["per_field"]
     assert max(per_field, key=lambda n: per_field[n][0]) == field
     assert genuine.status is Status.PASS
