@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from pathlib import Path
 
@@ -31,7 +32,11 @@ def test_dask_local_cluster_matches_the_process_pool(tmp_path: Path) -> None:
     pool_out = tmp_path / "pool"
     run(src, pool_out, ProcessPool(2), options=opts)
     dask_out = tmp_path / "dask"
+    dask = pytest.importorskip("dask")
+    config_before = copy.deepcopy(dask.config.config)
     summary = run(src, dask_out, DaskExecutor(local_workers=2, processes=False), options=opts)
+    # The local cluster's quieter settings apply to that cluster only, not to the caller's Dask.
+    assert dask.config.config == config_before
     assert summary.complete and summary.counts["ERROR"] == 4
     assert len((src / "big.png").read_bytes()) > 1 << 20
     assert keyed(dask_out / "results.jsonl") == keyed(pool_out / "results.jsonl")
