@@ -116,3 +116,22 @@ def test_glare_search_finds_no_mrz_where_there_is_none() -> None:
     gray, _ = render_page(())
     assert locate_mrz(_washed_out(gray, (60, 560, 900, 100), 0.95), glare=True) == []
     assert locate_mrz(np.full((300, 400), 255, np.uint8), glare=True) == []
+
+
+def test_band_is_levelled_when_the_page_text_runs_at_another_angle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # In perspective the page's text direction (what the search starts from) is not the MRZ's:
+    # the lines are found with a slope of ~0.07 (they used to be taken as level, and the band
+    # cut at a slant clipped a line's end).  The band is found again at the lines' own angle.
+    import docscreen.mrz.locate as locate
+
+    gray, _ = render_page()
+    tilted, _ = rotate(gray, 4.0)
+    monkeypatch.setattr(locate, "text_angles", lambda comps: [0.0])
+    best = locate_mrz(tilted)[0]
+    assert abs(float(np.median([ln.slope for ln in best.lines]))) < locate.LEVEL_SLOPE
+    assert abs(best.angle - 4.0) < 1.0 or abs(best.angle + 4.0) < 1.0
+    monkeypatch.setattr(locate, "LEVEL_SLOPE", 9.0)
+    slanted = locate_mrz(tilted)[0]
+    assert abs(float(np.median([ln.slope for ln in slanted.lines]))) > 0.05

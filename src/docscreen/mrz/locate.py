@@ -28,6 +28,8 @@ Gray = NDArray[np.uint8]
 WORK_MAX_SIDE = 1400  # locate on at most this many pixels (speed), never fewer than WORK_MIN_SIDE
 WORK_MIN_SIDE = 900
 MIN_LINE_GLYPHS = 18  # a TD1 line has 30 characters; leave room for merged '<' runs
+MAX_LINE_SLOPE = 0.15  # a steeper fit over a chain of linked glyphs is noise
+LEVEL_SLOPE = 0.012  # a band whose lines slope more than this is found again at their angle
 MIN_FRAGMENT_GLYPHS = 6  # pieces of a line (glare over part of it) can complete a band
 
 
@@ -165,7 +167,19 @@ def locate_mrz(gray: Gray, *, max_candidates: int = 3, glare: bool = False) -> l
         if found and max(c.score for c in found) >= 60:
             break
     found.sort(key=lambda c: -c.score)
-    return found[:max_candidates]
+    found = found[:max_candidates]
+    if found:
+        # The page's text direction is not the MRZ's when the page is seen in perspective: the
+        # lines keep a slope.  Cut at a slope, the band may clip a line's end; look again with
+        # the best band levelled.
+        best = found[0]
+        slope = float(np.median([ln.slope for ln in best.lines]))
+        if abs(slope) > LEVEL_SLOPE:
+            angle = _wrap(best.angle + float(np.degrees(np.arctan(slope))))
+            again = [c for c in _candidates_at(work, scale, angle, offset) if c.score >= best.score]
+            if again:
+                found = sorted([*again, *found[1:]], key=lambda c: -c.score)[:max_candidates]
+    return found
 
 
 def _wrap(angle: float) -> float:
@@ -252,7 +266,7 @@ def _line_from(
         if keep.sum() < 5:
             slope, y = 0.0, float(np.median(cy))
             break
-    if abs(slope) > 0.05:
+    if abs(slope) > MAX_LINE_SLOPE:
         slope, y = 0.0, float(np.median(cy))
     return MrzLine(y=y, x1=x1, x2=x2, cap=cap, pitch=pitch, glyphs=len(cx), slope=slope)
 

@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import cv2
 import numpy as np
@@ -206,9 +207,10 @@ def band_image(gray: NDArray[np.uint8], cand: MrzCandidate) -> tuple[NDArray[np.
     return np.asarray(out, dtype=np.uint8), (cand.lines[0].y - v0) * r
 
 
-def _strip(
-    band: NDArray[np.uint8], y: float, slope: float, xc: float, half: float
-) -> NDArray[np.uint8]:
+Image = TypeVar("Image", NDArray[np.uint8], NDArray[np.float32])
+
+
+def _strip(band: Image, y: float, slope: float, xc: float, half: float) -> Image:
     """Rows ``y +- half`` of ``band`` along a line of the given slope through ``(xc, y)``."""
     if abs(slope) < 1e-4:
         y1, y2 = max(0, round(y - half)), min(band.shape[0], round(y + half) + 1)
@@ -216,7 +218,7 @@ def _strip(
     shear = np.array([[1.0, 0.0, 0.0], [-slope, 1.0, slope * xc - y + half]])
     size = (band.shape[1], round(2 * half) + 1)
     out = cv2.warpAffine(band, shear, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return np.asarray(out, dtype=np.uint8)
+    return np.asarray(out, dtype=band.dtype)
 
 
 SHEARS = np.linspace(-0.5, 0.5, 11)  # horizontal shears tried first (x shift per row)
@@ -224,30 +226,33 @@ FINE_STEPS = (-0.75, -0.5, -0.25, 0.25, 0.5, 0.75)  # then these fractions of a 
 MIN_SHEAR = 0.06  # below this the band is read as cut (the classifier tolerates a little)
 
 
-def band_shear(band: NDArray[np.uint8], rows: Sequence[float]) -> float:
+def band_shear(
+    band: NDArray[np.uint8], rows: Sequence[tuple[float, float, float]] | Sequence[float]
+) -> float:
     """The horizontal shear (x shift per pixel of y) that makes the glyphs' vertical strokes
     vertical: a document photographed at a slant is a parallelogram, its MRZ an italic.
 
-    The shear that concentrates each line's ink into the sharpest column profile wins (the
-    usual slant estimate of handwriting recognition).  Rows are shifted by whole pixels, so no
-    shear is favoured by interpolation blurring the others.
+    ``rows`` are the lines' ``(y, slope, x centre)`` (or just ``y`` for level lines).  The shear
+    that concentrates each line's ink into the sharpest column profile wins (the usual slant
+    estimate of handwriting recognition), measured on each line cut level along its slope.
+    Rows are shifted by whole pixels, so no shear is favoured by interpolation blurring others.
     """
     ink = ink_map(band)
-    h, w = ink.shape
-    yc = h / 2.0
-    pad = int(np.ceil((float(np.max(np.abs(SHEARS))) + 0.1) * yc)) + 2
-    spans = [
-        (max(0, int(y - 0.5 * READ_CAP_PX)), min(h, int(y + 0.5 * READ_CAP_PX) + 1)) for y in rows
-    ]
+    half = 0.5 * READ_CAP_PX
+    strips = []
+    for row in rows:
+        y, slope, xc = row if isinstance(row, tuple) else (float(row), 0.0, band.shape[1] / 2.0)
+        strips.append(_strip(ink, y, slope, xc, half))
+    w = band.shape[1]
+    pad = int(np.ceil((float(np.max(np.abs(SHEARS))) + 0.1) * (half + 1))) + 2
+    spans = [(strip, strip.shape[0] / 2.0) for strip in strips if strip.shape[0] > 0]
 
     def sharpness(s: float) -> float:
         score = 0.0
-        for y1, y2 in spans:
-            if y2 <= y1:
-                continue
-            shifts = np.round(s * (np.arange(y1, y2) - yc)).astype(np.int64) + pad
+        for strip, yc in spans:
+            shifts = np.round(s * (np.arange(strip.shape[0]) - yc)).astype(np.int64) + pad
             cols = np.arange(w)[None, :] + shifts[:, None]
-            profile = np.bincount(cols.ravel(), weights=ink[y1:y2].ravel(), minlength=w + 2 * pad)
+            profile = np.bincount(cols.ravel(), weights=strip.ravel(), minlength=w + 2 * pad)
             score += float(np.square(profile).sum())
         return score
 
@@ -267,7 +272,7 @@ def _deshear(
     band: NDArray[np.uint8], rows: list[tuple[float, float, float]]
 ) -> tuple[NDArray[np.uint8], list[tuple[float, float, float]]]:
     """``band`` with its italic shear removed (``rows`` moved to match), if it has one."""
-    s = band_shear(band, [row[0] for row in rows])
+    s = band_shear(band, rows)
     if abs(s) < MIN_SHEAR:
         return band, rows
     h, w = band.shape
