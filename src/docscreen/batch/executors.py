@@ -385,9 +385,11 @@ class DaskExecutor:
                     outcome = _settle(
                         feeder, unit, attempt, got, limits, time.monotonic() - started
                     )
+                    # As in the pool: the next unit goes out before the caller commits this
+                    # one, so a worker that has run dry does not wait for the journal.
+                    fill()
                     if outcome is not None:
                         yield outcome
-                    fill()
             finally:
                 if inflight:
                     with contextlib.suppress(Exception):
