@@ -339,7 +339,7 @@ class DaskExecutor:
                 threads_per_worker=1,
                 processes=self._processes,
                 # No memory limit: the screening's memory is in the sandboxes, and a monitor of
-                # this process's size could only pause or spill the workers for nothing.
+                # the worker's own process could only pause or spill it for nothing.
                 memory_limit=0,
                 # The scheduler's HTTP server (health, metrics) always starts: keep it on loopback,
                 # any free port (8787 may be taken), and without the dashboard's periodic updates.
