@@ -34,7 +34,10 @@ class Thresholds:
     """
 
     seam: float = 1.288
-    glyphs: float = 40.68
+    glyphs: float = 40.68  # layout mode (a layout reference registered)
+    # Template/sibling fallback of the glyph signal (another scale): the template-mode threshold
+    # of the previous calibration; no sibling-mode threshold has been calibrated.
+    glyphs_fallback: float = 40.68
     copy_move: float = 0.791
     photo: float = 1.187
     photocopy: float = 0.764
@@ -186,7 +189,12 @@ def analyse(
             out.append(_safe("seam", lambda: seam(page, th.seam)))
             template = _template_for(document.kind.value, page) if document is not None else None
             kind_name = document.kind.value if document is not None else None
-            out.append(_safe("glyphs", lambda: glyphs(page, th.glyphs, template, kind_name)))
+            out.append(
+                _safe(
+                    "glyphs",
+                    lambda: glyphs(page, th.glyphs, template, kind_name, th.glyphs_fallback),
+                )
+            )
             digits = hints.digit_fields or _digit_fields(document)
             out.append(_safe("copy_move", lambda: copy_move(page, th.copy_move, digits)))
         else:

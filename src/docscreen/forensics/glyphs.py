@@ -200,10 +200,12 @@ def glyphs(
     threshold: float,
     template: Mapping[str, Sequence[float]] | None = None,
     kind: str | None = None,
+    fallback_threshold: float | None = None,
 ) -> SignalResult:
     """Layout mode (a reference of ``kind`` exists and the page registers onto it): every line
     against the layout's anchors.  Otherwise the per-layout template of heights and darkness, or
-    the sibling fields of the same print size."""
+    the sibling fields of the same print size.  The fallback's scores are on another scale:
+    it is judged against ``fallback_threshold`` (default: ``threshold``)."""
     reg = best_registration(page, kind) if kind else None
     if reg is not None and reg.correlation >= MIN_CORRELATION:
         devs = layout_deviations(page, reg)
@@ -215,7 +217,9 @@ def glyphs(
         devs = deviations(feats)
     if not devs:
         return not_performed(NAME, "fewer than three fields of a similar print size were found")
-    return _judge(page, devs, threshold, "template" if template else "siblings", None)
+    mode = "template" if template else "siblings"
+    fb = threshold if fallback_threshold is None else fallback_threshold
+    return _judge(page, devs, fb, mode, None)
 
 
 def _judge(
