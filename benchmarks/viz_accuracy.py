@@ -138,7 +138,12 @@ def _dump(dump: Path, image: Path, info: dict[str, Any]) -> None:
     """Copy a failing image next to what was read from it, for looking at failures one by one."""
     dump.mkdir(parents=True, exist_ok=True)
     stem = f"{image.parent.name}-{image.stem}"
-    shutil.copyfile(image, dump / f"{stem}{image.suffix}")
+    # PNG, so that viewers without a JPEG decoder show it too.
+    pixels = cv2.imread(str(image), cv2.IMREAD_COLOR)
+    if pixels is None:
+        shutil.copyfile(image, dump / f"{stem}{image.suffix}")
+    else:
+        cv2.imwrite(str(dump / f"{stem}.png"), pixels)
     (dump / f"{stem}.json").write_text(json.dumps(info, indent=1, default=str))
 
 

@@ -79,3 +79,36 @@ def test_indonesian_passport_wins_over_its_own_english_captions() -> None:
     assert classify(foreign.split(), layout="TD3").kind is DocumentKind.PASSPORT
     mrz_seen = foreign + " P<IDNSANTOSO<<BUDI<<<<<<<<<<<<<<<<"
     assert classify(mrz_seen.split(), layout="TD3").kind is DocumentKind.IDN_PASSPORT
+
+
+def test_mrz_with_failing_check_digits_alone_does_not_make_a_document() -> None:
+    import dataclasses
+
+    broken = dataclasses.replace(_mrz("TD1", "ID", "MYS"), valid=False)
+    text = [
+        "the",
+        "quick",
+        "brown",
+        "fox",
+        "jumps",
+        "over",
+        "the",
+        "lazy",
+        "dog",
+        "ferry",
+        "schedule",
+        "harbour",
+    ]
+    assert classify(text, broken).kind is DocumentKind.UNKNOWN
+    # With the document's own words printed, the MRZ still names the kind.
+    assert (
+        classify(
+            PASSPORT_TEXT.split(), dataclasses.replace(_mrz("TD3", "P", "IDN"), valid=False)
+        ).kind
+        is DocumentKind.IDN_PASSPORT
+    )
+
+
+def test_misread_mrz_country_on_an_indonesian_page() -> None:
+    c = classify(PASSPORT_TEXT.split(), _mrz("TD3", "P", "1DN"), layout="TD3")
+    assert c.kind is DocumentKind.IDN_PASSPORT

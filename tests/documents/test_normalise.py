@@ -99,3 +99,11 @@ def test_names_and_codes() -> None:
     assert normalise_blood_type("AB") == "AB"
     assert normalise_blood_type("-") == "-"
     assert normalise_blood_type("X") is None
+
+
+def test_compact_date_with_the_month_initial_read_as_a_digit() -> None:
+    from docscreen.documents.normalise import normalise_date
+
+    assert normalise_date("043AN2022") == "2022-01-04"
+    assert normalise_date("17OCT2025") == "2025-10-17"
+    assert normalise_date("12345678901") is None

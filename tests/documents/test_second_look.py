@@ -126,6 +126,7 @@ def test_passport_number_series_letter_read_as_a_digit() -> None:
     from docscreen.documents.normalise import normalise_document_number
 
     assert normalise_document_number("83983934") == "B3983934"
+    assert normalise_document_number("53983934") == "53983934"  # S is no series letter here
     assert normalise_document_number("3983934") == "3983934"  # the letter lost: not invented
 
 

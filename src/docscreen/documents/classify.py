@@ -92,8 +92,14 @@ def classify(
         "visa": keywords_found(tokens, VISA_KEYWORDS),
         "card": keywords_found(tokens, CARD_KEYWORDS),
     }
-    if mrz is not None and mrz.found and mrz.format:
+    n_keywords = sum(len(v) for v in found.values())
+    if mrz is not None and mrz.found and mrz.format and (mrz.valid or n_keywords >= MIN_KEYWORDS):
+        # An MRZ whose check digits fail on a page with no document words is not trusted alone
+        # (a page of ordinary text can look like MRZ lines).
         kind = _from_mrz(mrz, found)
+        if kind is DocumentKind.PASSPORT and _indonesian_passport(tokens, found["idn_passport"]):
+            # A misread country code in the MRZ; the printed page says Indonesian.
+            kind = DocumentKind.IDN_PASSPORT
         if kind is not None:
             conf = 0.99 if mrz.valid else 0.9
             return Classification(kind, conf, f"MRZ {mrz.format}", found)

@@ -33,6 +33,8 @@ _DIGIT_FIX = str.maketrans(
      "B": "8", "S": "5", "s": "5", "Z": "2", "z": "2", "G": "6", "b": "6", "T": "7", "g": "9"}
 )  # fmt: skip
 _LETTER_FIX = str.maketrans({"0": "O", "1": "I", "8": "B", "5": "S", "2": "Z", "6": "G"})
+# A passport series letter read as a digit: only the common confusions (B as 8, A as 4).
+_SERIES_FIX = str.maketrans({"8": "B", "4": "A"})
 # Where the format prints a letter, any digit read there is its look-alike.
 _LETTER_ONLY_FIX = str.maketrans({"0": "O", "1": "I", "8": "B", "5": "S", "2": "Z", "6": "G", "4": "A", "7": "T"})  # fmt: skip
 
@@ -100,6 +102,15 @@ def normalise_date(text: str) -> str | None:
     m2 = re.fullmatch(r"(\d{2})(\d{2})(\d{4})", digits_only)
     if m2:
         return _make(int(m2.group(3)), int(m2.group(2)), int(m2.group(1)))
+    # Day, month and year run together with the month's first letter read as a digit
+    # ("043AN2022" for "04 JAN 2022"): the month is the three characters between.
+    compact = re.sub(r"[^A-Z0-9]", "", t)
+    m3 = re.fullmatch(r"([0-9OIlSBDZ]{2})([A-Z0-9]{3})([0-9OIlSBDZ]{4})", compact)
+    if m3 and any(c.isalpha() for c in m3.group(2)[1:]):
+        day_s = fix_digits(m3.group(1))
+        month = _month(m3.group(2))
+        if day_s.isdigit() and month is not None:
+            return _make(_year(m3.group(3)), month, int(day_s))
     return None
 
 
@@ -196,7 +207,7 @@ def normalise_document_number(text: str) -> str | None:
     if len(t) == 8 and t[0].isdigit() and fix_digits(t[1:]).isdigit():
         # Eight characters whose first is a digit: a series letter read as its look-alike digit
         # (``83983934`` -> ``B3983934``); the letter is where the format prints one.
-        prefix = t[0].translate(_LETTER_ONLY_FIX)
+        prefix = t[0].translate(_SERIES_FIX)
     if prefix.isalpha() and len(tail) == 7 and sum(c.isdigit() for c in tail) >= 5:
         fixed = fix_digits(tail)
         if fixed.isdigit():

@@ -297,13 +297,17 @@ def _priority(spec: FieldSpec) -> int:
 
 
 def _layout_shift(
-    template: Template, fields: dict[str, Field], w: int, h: int
+    template: Template, fields: dict[str, Field], w: int, h: int, text_px: float
 ) -> tuple[float, float]:
+    """How far the values found sit from the layout's places (median), from one-line boxes
+    only: a box that took in its caption too is taller and sits higher."""
     dxs: list[float] = []
     dys: list[float] = []
     for spec in template.fields:
         f = fields.get(field_names(spec)[0])
         if spec.nominal is None or f is None or f.value is None or f.box is None:
+            continue
+        if not 0.5 * text_px <= f.box[3] <= (2.5 if spec.where == "right" else 1.5) * text_px:
             continue
         nx, ny, _, nh = spec.nominal
         dxs.append(f.box[0] - nx * w)
@@ -511,10 +515,10 @@ def second_looks(
     """Give weak fields dedicated looks; returns the fields with the agreed values."""
     out = _doubt_dates(fields)
     h, w = image.shape[:2]
-    shift = _layout_shift(template, out, w, h)
     # Letter height of the values: about half the layout's line height for them.
     line_h = sorted(s.nominal[3] for s in template.fields if s.nominal is not None)
     text_px = 0.55 * h * (line_h[len(line_h) // 2] if line_h else 0.045)
+    shift = _layout_shift(template, out, w, h, text_px)
     budget = max_looks
     for spec in sorted(template.fields, key=_priority):
         if budget <= 0:
