@@ -276,6 +276,11 @@ def main(argv: list[str] | None = None) -> int:
     uncut = [r for r in usable if r["preset"] == "unusable"]
     if uncut:
         print(f"{'unusable, not cut':<22}|" + summary(uncut))
+    edge = sum(1 for r in real if r["touches"])
+    print(
+        f"realistic (whole document in the picture) with an outline along the image border "
+        f"(a false cut_off): {edge}/{len(real)}"
+    )
     cuts = [r for r in rows if r["cut"]]
     if cuts:
         rec = sum(1 for r in cuts if not r["found"] or r["touches"])
