@@ -9,8 +9,6 @@ from PIL import Image, ImageDraw, ImageFont
 
 from docscreen.mrz.ocrb_model import CHARSET, load_model
 from docscreen.mrz.recognise import (
-    _cap_height,
-    _Comp,
     _robust_line,
     fit_grid,
     ink_map,
@@ -140,12 +138,3 @@ def test_line_fit_ignores_a_stray_mark_at_the_strip_end() -> None:
     slope, y0, bend = _robust_line(xs, ys, tol=0.2 * 31, allow_bend=True)
     for x in (100.0, 700.0, 1300.0):
         assert y0 + slope * x + bend * x * x == pytest.approx(31.7, abs=1.0)
-
-
-def test_cap_height_is_not_taken_from_the_fillers() -> None:
-    # Letters 29-30 px, '<' 25 px (0.83 of the cap): within the plain 0.82 window, and the
-    # many fillers would set the cap; the split keeps the letters.
-    heights = [29, 30, 30, 29, 30, 29, 30, 30, *([25] * 12)]
-    comps = [_Comp(40 * i, 5, 20, h, i + 1) for i, h in enumerate(heights)]
-    assert _cap_height(comps, 64) == 25.0  # what training keeps
-    assert _cap_height(comps, 64, split=True) == 30.0

@@ -145,7 +145,7 @@ def _components(ink: FloatArray) -> tuple[list[_Comp], NDArray[np.int32]]:
     return comps, np.asarray(labels, dtype=np.int32)
 
 
-def _cap_height(comps: list[_Comp], strip_h: int, *, split: bool = False) -> float | None:
+def _cap_height(comps: list[_Comp], strip_h: int) -> float | None:
     inner = [c for c in comps if c.y > 0 and c.y + c.h < strip_h and c.h >= 0.25 * strip_h]
     if len(inner) < 3:
         inner = [c for c in comps if c.h >= 0.25 * strip_h]
@@ -156,33 +156,7 @@ def _cap_height(comps: list[_Comp], strip_h: int, *, split: bool = False) -> flo
     # so take the tall cluster rather than a percentile of everything.
     top = float(np.percentile(heights, 95))
     tall = heights[(heights >= 0.82 * top) & (heights <= 1.05 * top)]
-    if split and len(tall) >= 6:
-        # A '<' is ~0.8 of the cap height: with a little blur or rounding it lands inside the
-        # window above and, being most of many lines, would set the cap.  Split the window at
-        # its widest between-class gap (Otsu) and keep the upper class when it stands apart.
-        upper = _upper_class(tall, min_gap=0.08 * top)
-        if upper is not None:
-            tall = upper
     return float(np.median(tall)) if len(tall) else top
-
-
-def _upper_class(values: NDArray[np.float64], min_gap: float) -> NDArray[np.float64] | None:
-    """The upper of the two Otsu classes of ``values`` (None when they do not stand apart)."""
-    v = np.sort(values)
-    best_k, best_score = 0, 0.0
-    for k in range(1, len(v)):
-        if v[k] == v[k - 1]:
-            continue
-        lo, hi = v[:k], v[k:]
-        score = len(lo) * len(hi) * (float(hi.mean()) - float(lo.mean())) ** 2
-        if score > best_score:
-            best_k, best_score = k, score
-    if best_k == 0 or len(v) - best_k < 3:
-        return None
-    lo, hi = v[:best_k], v[best_k:]
-    if float(np.median(hi)) - float(np.median(lo)) < min_gap or float(hi[0] - lo[-1]) < 1.0:
-        return None
-    return hi
 
 
 def fit_grid(ink: FloatArray, length: int | None = None, *, refine: bool = True) -> Grid | None:
@@ -193,7 +167,7 @@ def fit_grid(ink: FloatArray, length: int | None = None, *, refine: bool = True)
     """
     strip_h = ink.shape[0]
     comps, labels = _components(ink)
-    cap = _cap_height(comps, strip_h, split=refine)
+    cap = _cap_height(comps, strip_h)
     if cap is None or cap < 4:
         return None
     tall = [c for c in comps if 0.8 * cap <= c.h <= 1.25 * cap]
