@@ -33,15 +33,15 @@ class Thresholds:
     detection rate and false-positive rate they give on the separate test split.
     """
 
-    seam: float = 1.288
-    glyphs: float = 40.68  # layout mode (a layout reference registered)
+    seam: float = 1.395
+    glyphs: float = 4.348  # layout mode (a layout reference registered)
     # Template/sibling fallback of the glyph signal (another scale): the template-mode threshold
     # of the previous calibration; no sibling-mode threshold has been calibrated.
     glyphs_fallback: float = 40.68
-    copy_move: float = 0.791
-    photo: float = 1.187
-    photocopy: float = 0.764
-    recapture: float = 4.033
+    copy_move: float = 0.822
+    photo: float = 1.104
+    photocopy: float = 0.773
+    recapture: float = 3.889
 
 
 # Where the portrait sits on each layout (fractions of the flat page: x, y, w, h), measured on
