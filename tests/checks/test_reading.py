@@ -132,3 +132,16 @@ def test_garbled_birthplaces_and_vocabulary_are_not_compared() -> None:
     assert findings(passport(), ktp(birth_place="SURABAYA"))["PP-09"].status is Status.FAIL
     k = ktp(marital_status="CE", occupation="\u201c5 PERI RIVUUP EAT")
     assert findings(passport(), k)["KTP-08"].status is Status.NOT_PERFORMED
+
+
+def test_whole_names_and_labels() -> None:
+    # ASTUTI is a name of its own, not the end of PRASTUTI read short: a name swap stays a finding.
+    assert names_misread(("ASTUTI",), ("ENDAH", "PRASTUTI")) is None
+    assert findings(passport(), ktp(full_name="ENDAH PRASTUTI"))["PP-08"].status is Status.FAIL
+    # A label read in place of the printed name is not another name.
+    found = findings(passport(full_name="NAMA LENGKAP FULL NAMA"), ktp())
+    assert found["MRZ-VIZ-NAME"].status is Status.NOT_PERFORMED
+    # The sex line read into the KTP birthplace.
+    assert (
+        findings(passport(), ktp(birth_place="LAKI-LAKI"))["PP-09"].status is Status.NOT_PERFORMED
+    )

@@ -30,6 +30,9 @@ from docscreen.models import Document, Field, FieldSource
 # Fields whose own structure shows a misreading (the rules check it), so confidence is not needed.
 SELF_CHECKING = frozenset({"nik", "kk_number"})
 _SHORT_OK = frozenset({"AL", "EL", "NG", "OH", "YU"})  # real two-letter name parts
+# Field labels of the layouts: read in place of a value, they are not a name.
+LABEL_WORDS = frozenset({"NAMA", "LENGKAP", "FULL", "NAME", "NAMES", "SURNAME", "GIVEN", "NAMA/NAME",
+                         "TEMPAT", "TGL", "LAHIR", "JENIS", "KELAMIN"})  # fmt: skip
 
 
 def low_confidence(f: Field, thresholds: Thresholds) -> bool:
@@ -110,9 +113,10 @@ def trusted_documents(docs: tuple[Document, ...], thresholds: Thresholds) -> tup
 
 def mangled(token: str) -> bool:
     """A name token that looks like OCR debris rather than a name part: one or two letters (other
-    than common particles), no vowel in three or more letters, or digits/punctuation inside."""
+    than common particles), no vowel in three or more letters, digits/punctuation inside, or a
+    field label (NAMA, FULL NAME...) read in place of the value."""
     t = token.upper().strip(".,;:'\"-")
-    if not t:
+    if not t or t in LABEL_WORDS:
         return True
     if re.search(r"[^A-Z]", t):
         return True
@@ -129,8 +133,11 @@ def fragment_of(token: str, others: tuple[str, ...] | list[str]) -> bool:
     """``token`` is the start or the end (three letters or more) of a token the other reading has
     whole: CAKR of CAKRAJIYA, YONO of SURYONO."""
     t = _letters(token)
+    # The lost part is at least a third of the token: ASTUTI is a name of its own, not a piece of
+    # PRASTUTI, while CAKR is what is left of CAKRAJIYA.
     return len(t) >= 3 and any(
-        o != t and (o.startswith(t) or o.endswith(t)) for o in map(_letters, others)
+        o != t and 3 * len(t) <= 2 * len(o) and (o.startswith(t) or o.endswith(t))
+        for o in map(_letters, others)
     )
 
 

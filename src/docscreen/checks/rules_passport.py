@@ -267,8 +267,9 @@ def passport_versus_ktp(inp: RuleInput) -> list[Finding]:
     pa, pb = p.value("birth_place"), k.value("birth_place")
     if not pa or not pb:
         out.append(skipped("PP-09", "birthplace not read on both documents"))
-    elif garbled(pa) or garbled(pb):
-        out.append(skipped("PP-09", f"birthplace misread (debris): {pa} / {pb}"))
+    elif garbled(pa) or garbled(pb) or norm_sex(pa) or norm_sex(pb):
+        # Debris, or the sex line read into the birthplace: the reader took the wrong line.
+        out.append(skipped("PP-09", f"birthplace misread: {pa} / {pb}"))
     else:
         score = fuzz.token_set_ratio(_place(pa), _place(pb))
         ev9: JsonDict = {"passport": pa, "ktp": pb, "score": round(score, 1)}
