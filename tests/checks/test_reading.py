@@ -145,3 +145,8 @@ def test_whole_names_and_labels() -> None:
     assert (
         findings(passport(), ktp(birth_place="LAKI-LAKI"))["PP-09"].status is Status.NOT_PERFORMED
     )
+
+
+def test_a_value_without_a_confidence_is_not_doubted() -> None:
+    k = with_confidence(ktp(birth_date="17-05-1996"), "birth_date", 0.0)
+    assert findings(passport(), k)["KTP-02"].status is Status.FAIL

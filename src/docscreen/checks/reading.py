@@ -41,7 +41,9 @@ def low_confidence(f: Field, thresholds: Thresholds) -> bool:
         return False
     if f.name in SELF_CHECKING:
         return False
-    return f.confidence < thresholds.min_read_confidence / 100.0
+    # Exactly 0 with a value: the reader gave no confidence for it (a second look by a path that
+    # does not score), which is not doubt.
+    return 0.0 < f.confidence < thresholds.min_read_confidence / 100.0
 
 
 NAME_FIELDS = ("full_name", "surname", "given_names")
