@@ -53,7 +53,7 @@ NAME_TRUSTED = 0.9
 TARGET_TEXT_PX = 32.0
 # Looks per document, all fields together (each is one small tesseract call, ~0.1 s CPU);
 # the page pass is ~0.5-1 s, so the median document stays within 1.5 s of CPU.
-MAX_LOOKS = 7
+MAX_LOOKS = 5
 
 
 @dataclass(frozen=True)
