@@ -117,6 +117,20 @@ def run_split(split: str, count: int, jobs: int) -> dict[str, list[dict[str, Any
     return out
 
 
+def extra_genuine(first: int, count: int, jobs: int) -> list[dict[str, Any]]:
+    """Calibration GENUINE documents ``first .. first+count`` scored for the thresholds only
+    (beyond the reference-learning slice; ``tamper_sets.py --split calibration --count
+    first+count --classes genuine`` makes them)."""
+    out_file = CACHE / f"scores-calibration-genuine-{first}-{count}.json"
+    if out_file.exists():
+        return list(json.loads(out_file.read_text()))
+    paths = [str(p) for p in _by_seed(CACHE / "calibration" / "genuine")[first : first + count]]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        rows = list(pool.map(_score, paths, chunksize=4))
+    out_file.write_text(json.dumps(rows))
+    return rows
+
+
 def _vals(rows: list[dict[str, Any]], signal: str) -> list[float | None]:
     return [r["scores"].get(signal) for r in rows]
 
@@ -342,12 +356,23 @@ def main() -> None:
         help="rebuild the layout references from calibration genuine documents after the "
         "threshold ones (N documents; tamper_sets.py must have made them)",
     )
+    ap.add_argument(
+        "--extra-genuine",
+        default="",
+        metavar="FIRST:COUNT",
+        help="also set the thresholds on calibration genuine documents FIRST..FIRST+COUNT "
+        "(e.g. 240:120, after the reference-learning slice)",
+    )
     a = ap.parse_args()
     if a.learn_reference:
         print("layout references written to", learn_reference(a.calibration, a.learn_reference))
     if a.learn_template:
         print("glyph templates written to", learn_template(a.calibration, 60))
     cal = run_split("calibration", a.calibration, a.jobs)
+    if a.extra_genuine:
+        first, count = (int(v) for v in a.extra_genuine.split(":"))
+        cal["genuine"] = cal["genuine"] + extra_genuine(first, count, a.jobs)
+        print(f"calibration genuine documents for the thresholds: {len(cal['genuine'])}")
     th = calibrate(cal)
     print("thresholds (from the calibration split):", {k: round(v, 4) for k, v in th.items()})
     test = run_split("test", a.test, a.jobs)

@@ -34,14 +34,14 @@ class Thresholds:
     """
 
     seam: float = 1.395
-    glyphs: float = 4.348  # layout mode (a layout reference registered)
+    glyphs: float = 7.544  # layout mode (a layout reference registered)
     # Template/sibling fallback of the glyph signal (another scale): the template-mode threshold
     # of the previous calibration; no sibling-mode threshold has been calibrated.
     glyphs_fallback: float = 40.68
-    copy_move: float = 0.822
-    photo: float = 1.104
+    copy_move: float = 0.849
+    photo: float = 1.069
     photocopy: float = 0.773
-    recapture: float = 3.889
+    recapture: float = 4.464
 
 
 # Where the portrait sits on each layout (fractions of the flat page: x, y, w, h), measured on
