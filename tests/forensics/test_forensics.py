@@ -55,6 +55,27 @@ def test_retyped_field_stands_out_in_glyphs(seed: int) -> None:
     assert genuine.status is Status.PASS
 
 
+def test_layout_registration_and_fallback() -> None:
+    """A genuine page registers onto its layout's blank; a kind without a reference falls back
+    to the sibling comparison and is judged against the fallback threshold."""
+    from dataclasses import replace
+
+    from docscreen.forensics.page import prepare
+    from docscreen.forensics.reference import best_registration
+
+    s = spec(5, "td1_card")
+    doc = document(s)
+    page = prepare(s.image, {n: f.box for n, f in doc.fields.items() if f.box})
+    reg = best_registration(page, "td1_card")
+    assert reg is not None and reg.correlation > 0.5
+    assert best_registration(page, "unknown") is None
+    layout = run(s).signal("glyphs")
+    assert layout.details["mode"] == "layout" and layout.status is Status.PASS
+    other = analyse(s.image, replace(doc, kind=DocumentKind.UNKNOWN)).signal("glyphs")
+    assert other.details["mode"] == "siblings"
+    assert other.threshold == 40.68
+
+
 def test_erased_background_raises_the_seam_score() -> None:
     """Paint a field's background flat (texture gone, text kept): its seam score rises."""
     s = spec(2, "idn_passport")
