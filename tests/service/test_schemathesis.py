@@ -6,7 +6,6 @@ once per credential.  Bounded on purpose to stay well under a minute.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ EXAMPLES = 4
 
 
 def test_no_server_errors_for_any_role(tmp_path: Path) -> None:
-    start = time.monotonic()
     with env_with(tmp_path, rate_per_minute=100_000) as env:
         creds: dict[str, dict[str, str]] = {"anonymous": {}}
         creds.update({role.value: env.h(role) for role in Role})
@@ -57,4 +55,3 @@ def test_no_server_errors_for_any_role(tmp_path: Path) -> None:
         assert min(calls.values()) >= len(operations)
         verify = env.client.get("/api/v1/audit/verify", headers=env.h(Role.AUDITOR)).json()
         assert verify["ok"], verify
-    assert time.monotonic() - start < 60
