@@ -119,3 +119,22 @@ def test_document_running_off_the_picture_is_not_taken_as_whole() -> None:
     img = np.ascontiguousarray(img[:, :1000])
     quad = find_document(img)
     assert not quad.found or "right" in quad.touches_border
+
+
+def test_background_distance_does_not_depend_on_earlier_random_draws() -> None:
+    """The colour clusters are seeded the same way whatever OpenCV's RNG did before."""
+    import cv2
+    import numpy as np
+
+    from docscreen.imaging.quad import background_distance
+
+    rng = np.random.default_rng(3)
+    img = np.zeros((240, 320, 3), dtype=np.uint8)
+    img[:] = (120, 90, 60)
+    img += rng.integers(0, 60, img.shape, dtype=np.uint8)  # grainy table
+    img[60:180, 80:240] = (200, 205, 210)  # light card
+    first = background_distance(img)
+    cv2.randu(np.zeros((50, 50), np.float32), 0, 1)  # something else draws from OpenCV's RNG
+    cv2.setRNGSeed(12345)
+    second = background_distance(img)
+    assert np.array_equal(first, second)

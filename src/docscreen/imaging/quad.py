@@ -163,6 +163,9 @@ def background_distance(small: NDArray[np.uint8]) -> NDArray[np.uint8]:
     k = min(6, len(samples))
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 1.0)
     labels0 = np.zeros((len(samples), 1), dtype=np.int32)
+    # k-means++ draws its seeds from OpenCV's per-thread RNG: reset it so that an image's outline
+    # (and so its reading) never depends on what the same process read before it.
+    cv2.setRNGSeed(0)
     _, _, centers = cv2.kmeans(samples, k, labels0, criteria, 2, cv2.KMEANS_PP_CENTERS)
     flat = lab.reshape(-1, 3)
     dist: NDArray[Any] = np.full(len(flat), np.inf, dtype=np.float32)
