@@ -135,11 +135,22 @@ def _is_heading(rows: list[Row], hit: LabelHit, headings: Sequence[str]) -> bool
     )
 
 
-def _anchor(rows: list[Row], template: Template) -> _Anchors:
+def _near_place(row: Row, hit: LabelHit, spec: FieldSpec, window: float, w: int, h: int) -> bool:
+    """Is a caption where the layout prints it: above its value (or level with it), at most
+    ``window`` of the height above and of the width beside the value's reference place?"""
+    if spec.nominal is None:
+        return True
+    nx, ny, _, nh = spec.nominal
+    cy = row.cy / max(h, 1)
+    return ny - window <= cy <= ny + nh and abs(hit.x0 / max(w, 1) - nx) <= window
+
+
+def _anchor(rows: list[Row], template: Template, w: int = 0, h: int = 0) -> _Anchors:
     best: dict[str, LabelHit] = {}
     starts: dict[int, list[int]] = {}
     label_words: set[tuple[int, int]] = set()
     taken: list[LabelHit] = []
+    ht = h
     # Long labels first, so "Nama" does not claim the "Nama" of "Nama Lengkap/Full Name".
     specs = sorted(template.fields, key=lambda s: -max(len(clean(p)) for p in s.labels))
     for spec in specs:
@@ -149,6 +160,10 @@ def _anchor(rows: list[Row], template: Template) -> _Anchors:
             for h in hits
             if not any(t.row == h.row and t.start < h.end and h.start < t.end for t in taken)
             and not _is_heading(rows, h, template.headings)
+            and (
+                template.label_window is None
+                or _near_place(rows[h.row], h, spec, template.label_window, w, ht)
+            )
         ]
         if not hits:
             continue
@@ -226,7 +241,7 @@ def extract_fields(
     """
     words = [w for w in page.words if not is_mrz_word(w)]
     rows = group_rows(words)
-    anchors = _anchor(rows, template)
+    anchors = _anchor(rows, template, page.width, page.height)
     max_x = page.width
     if template.kind is DocumentKind.IDN_KTP:
         max_x = int(0.70 * page.width)  # the photo column: values never run into it

@@ -98,6 +98,14 @@ def _orient(rect: Rectified) -> Rectified:
     return rotate_rectified(rect, turns)
 
 
+def _upside_down(mrz: MrzResult, rect: Rectified) -> bool:
+    """Was the MRZ found in the top half of the page (boxes in the rectified page's pixels)?"""
+    if mrz.box is None:
+        return False
+    _, y, _, bh = mrz.box
+    return bool(y + bh / 2 < 0.5 * rect.image.shape[0])
+
+
 def _ocr_pass(engine: OcrEngine, rect: Rectified, mrz: MrzResult | None) -> _Pass:
     words = engine.words(rect.image, OCR_OPTIONS)
     tokens = [w.text for w in words if not is_mrz_word(w) and w.confidence >= 0.3]
@@ -170,12 +178,15 @@ def read_document(
 
     mrz: MrzResult | None = None
     mrz_note: str | None = None
+    other: _Pass | None = None  # the page the other way up, when it was read
     try:
         best = _ocr_pass(engine, rect, None)
         if best.cls.kind is DocumentKind.UNKNOWN:
             turned = _ocr_pass(engine, rotate_rectified(rect, 2), None)
             if len(turned.words) > len(best.words) or turned.cls.kind is not DocumentKind.UNKNOWN:
-                best = turned
+                best, other = turned, best
+            else:
+                other = turned
     except OcrTimeoutError as exc:
         q = assess_quality(QualityInput(rect))
         return Document(
@@ -195,6 +206,14 @@ def read_document(
         except (DocscreenError, OSError, ValueError) as exc:
             # The printed fields are still worth reading when the MRZ reader fails.
             mrz_note = f"mrz: not read ({type(exc).__name__}: {exc})"
+        if mrz is not None and mrz.found and _upside_down(mrz, best.rect):
+            # The MRZ is printed at the bottom: found in the top half, the page pass read the
+            # page upside down (a guilloche read upside down can give more "words").
+            try:
+                best = other or _ocr_pass(engine, rotate_rectified(best.rect, 2), None)
+                mrz = reader(best.rect.image)
+            except OcrTimeoutError as exc:
+                mrz_note = f"mrz: page turned, not read again ({exc})"
         if mrz is not None and mrz.found:
             tokens = [w.text for w in best.words if not is_mrz_word(w) and w.confidence >= 0.3]
             best = _Pass(best.rect, best.words, classify(tokens, mrz, layout=best.rect.layout))

@@ -41,6 +41,8 @@ ALPHABETS: dict[str, str] = {
     "date": _UPPER + _DIGITS + "-/.",
     "rt_rw": _DIGITS + "/",
 }
+# The letters a sex printed as one letter can be (M/F, Indonesian L/P).
+SEX_LETTERS = "MFLP"
 # Fields printed as one or two characters: always read on their own (sparse mode misses them).
 LONE_KINDS = frozenset({"code1", "blood"})
 # Fields whose value must have an exact shape: a low-confidence reading gets a second look.
@@ -51,9 +53,6 @@ TRUSTED = 0.85
 NAME_TRUSTED = 0.9
 # Letter height (px) the crops are enlarged to: tesseract's LSTM reads best around 30-40 px.
 TARGET_TEXT_PX = 32.0
-# Looks per document, all fields together (each is one small tesseract call, ~0.1 s CPU);
-# the page pass is ~0.5-1 s, so the median document stays within 1.5 s of CPU.
-MAX_LOOKS = 5
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,12 @@ def prepare(
     return out, k
 
 
-def _options(spec: FieldSpec, variant: int) -> OcrOptions:
+def _options(spec: FieldSpec, variant: int, lone: bool = False) -> OcrOptions:
+    if lone and spec.kind == "sex":
+        # A sex printed as one letter (cards, visas): a lone letter in single-line mode comes
+        # back empty
+        # (psm 13, a raw line: single-word and single-character modes lose it under glare).
+        return OcrOptions(lang="eng", psm=13, config=f"-c tessedit_char_whitelist={SEX_LETTERS}")
     alphabet = ALPHABETS.get(spec.kind)
     if alphabet is None:
         # English alone loads in about half the time of eng+ind and reads names and places
@@ -162,8 +166,12 @@ def read_crop(
     if x1 - x0 < 6 or y1 - y0 < 6:
         return {}
     crop = image[y0:y1, x0:x1]
-    if spec.kind in LONE_KINDS:
-        ink = _ink_box(_gray(crop))
+    lone = spec.kind in LONE_KINDS
+    ink = _ink_box(_gray(crop)) if lone or spec.kind == "sex" else None
+    if spec.kind == "sex" and ink is not None:
+        # "M" alone, not "LAKI-LAKI": at most about two letters wide.
+        lone = ink[2] - ink[0] <= 2.0 * text_px
+    if lone:
         if ink is None:
             return {}
         m = max(4, round(0.3 * text_px))
@@ -188,7 +196,7 @@ def read_crop(
             ),
             wd.line,
         )
-        for wd in engine.words(prepared, _options(spec, variant))
+        for wd in engine.words(prepared, _options(spec, variant, lone))
     ]
     if spec.kind == "name":
         words = _trim_name(words)
@@ -279,6 +287,8 @@ def _needs_look(spec: FieldSpec, fields: dict[str, Field], region: Box | None) -
             return True
         cx = f.box[0] + f.box[2] / 2
         return not region[0] <= cx <= region[0] + region[2]
+    if spec.kind == "name" and len(fields[names[0]].value or "") <= 1:
+        return True  # one letter left of a name: the rest lost (glare, a faint line)
     if spec.kind == "name" and spec.critical:
         # Names lose and split tokens in sparse mode: an unsure one gets a line read.
         return fields[names[0]].confidence < NAME_TRUSTED
@@ -511,7 +521,7 @@ def second_looks(
     fields: dict[str, Field],
     labels: dict[str, LabelPlace] | None = None,
     *,
-    max_looks: int = MAX_LOOKS,
+    max_looks: int | None = None,
 ) -> dict[str, Field]:
     """Give weak fields dedicated looks; returns the fields with the agreed values."""
     out = _doubt_dates(fields)
@@ -520,7 +530,7 @@ def second_looks(
     line_h = sorted(s.nominal[3] for s in template.fields if s.nominal is not None)
     text_px = 0.55 * h * (line_h[len(line_h) // 2] if line_h else 0.045)
     shift = _layout_shift(template, out, w, h, text_px)
-    budget = max_looks
+    budget = max_looks if max_looks is not None else template.max_looks
     for spec in sorted(template.fields, key=_priority):
         if budget <= 0:
             break

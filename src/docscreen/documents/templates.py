@@ -14,6 +14,7 @@ from docscreen.models import DocumentKind
 
 ID1_MM = (85.60, 53.98)
 TD3_MM = (125.0, 88.0)
+TD2_MM = (105.0, 74.0)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,12 @@ class Template:
     # Printed titles that are no field's label: a label match that is closer to one of these
     # ("PASPOR / PASSPORT" for "No. Paspor / Passport No.") is the title, not the label.
     headings: tuple[str, ...] = ()
+    # When set: a caption counts only within this distance (fraction of the document's height
+    # and width) above / beside its value's reference place.  Cards print their titles in the
+    # same words as captions ("NATIONAL ID" reads as "Nationality").
+    label_window: float | None = None
+    # Second looks per document (each a small tesseract call, ~0.1 s of CPU).
+    max_looks: int = 5
 
 
 KTP = Template(
@@ -233,11 +240,10 @@ GENERIC_PASSPORT = Template(
     ),
 )
 
-TD1_CARD = Template(
-    DocumentKind.TD1_CARD,
-    ID1_MM,
-    tuple(f for f in GENERIC_PASSPORT.fields if f.name != "birth_place"),
-)
+_CARD_FIELDS = tuple(f for f in GENERIC_PASSPORT.fields if f.name != "birth_place")
+
+TD1_CARD = Template(DocumentKind.TD1_CARD, ID1_MM, _CARD_FIELDS)
+TD2_CARD = Template(DocumentKind.TD2_CARD, TD2_MM, _CARD_FIELDS)
 
 VISA = Template(
     DocumentKind.VISA,
@@ -248,6 +254,49 @@ VISA = Template(
     ),
 )
 
+# Cards and visas print their captions small (about 1.4 mm) over a guilloche, and the page pass
+# often cannot read them: the values' places on the reference layout of these kinds (portrait at
+# the left, names across, then birth date / sex / nationality, number / expiry, issue date under
+# the portrait) let the reader take the values without their captions.  Bands are 5% of the
+# height around the value's line (6% for visas, whose MRV-A and MRV-B rows differ by ~3%).
+_TD1_AT: dict[str, tuple[float, float, float, float]] = {
+    "surname": (0.267, 0.208, 0.70, 0.05),
+    "given_names": (0.267, 0.318, 0.70, 0.05),
+    "birth_date": (0.267, 0.428, 0.34, 0.05),
+    "sex": (0.633, 0.428, 0.10, 0.05),
+    "nationality": (0.742, 0.428, 0.22, 0.05),
+    "document_number": (0.267, 0.538, 0.34, 0.05),
+    "expiry_date": (0.633, 0.538, 0.33, 0.05),
+    "issue_date": (0.040, 0.622, 0.22, 0.05),
+}
+_TD2_AT: dict[str, tuple[float, float, float, float]] = {
+    "surname": (0.303, 0.145, 0.67, 0.05),
+    "given_names": (0.303, 0.239, 0.67, 0.05),
+    "birth_date": (0.303, 0.333, 0.33, 0.05),
+    "sex": (0.652, 0.333, 0.08, 0.05),
+    "nationality": (0.740, 0.333, 0.23, 0.05),
+    "document_number": (0.303, 0.427, 0.33, 0.05),
+    "expiry_date": (0.652, 0.427, 0.32, 0.05),
+    "issue_date": (0.032, 0.602, 0.24, 0.05),
+}
+_VISA_AT: dict[str, tuple[float, float, float, float]] = {
+    "surname": (0.296, 0.134, 0.67, 0.06),
+    "given_names": (0.296, 0.224, 0.67, 0.06),
+    "birth_date": (0.296, 0.315, 0.33, 0.06),
+    "sex": (0.648, 0.315, 0.08, 0.06),
+    "nationality": (0.725, 0.315, 0.24, 0.06),
+    "document_number": (0.296, 0.405, 0.33, 0.06),
+    "expiry_date": (0.648, 0.405, 0.32, 0.06),
+    "issue_date": (0.028, 0.603, 0.25, 0.06),
+    "place_of_issue": (0.296, 0.603, 0.67, 0.06),
+}
+
+# Their page pass is cheaper (a card is half a passport page), and more of their values are
+# read without captions: two more looks.
+TD1_CARD = replace(_placed(TD1_CARD, _TD1_AT), label_window=0.15, max_looks=7)
+TD2_CARD = replace(_placed(TD2_CARD, _TD2_AT), label_window=0.15, max_looks=7)
+VISA = replace(_placed(VISA, _VISA_AT), label_window=0.15, max_looks=7)
+
 TEMPLATES: dict[DocumentKind, Template] = {
-    t.kind: t for t in (KTP, IDN_PASSPORT, GENERIC_PASSPORT, TD1_CARD, VISA)
+    t.kind: t for t in (KTP, IDN_PASSPORT, GENERIC_PASSPORT, TD1_CARD, TD2_CARD, VISA)
 }
