@@ -39,6 +39,9 @@ class Thresholds:
     name_max_edits: int = 1  # per name token: OCR slips are not forgeries
     # Printed values read below this confidence (percent) are not compared (checks.reading).
     min_read_confidence: int = 30
+    # A printed value one character away from what it is compared with is a misreading unless it
+    # was read at least this confidently (percent; checks.reading.slip).
+    min_mismatch_confidence: int = 90
     validity_grace_days: int = 31  # passports may run a few weeks past 5/10 years
     passport_max_years: int = 10
     card_max_years: int = 15

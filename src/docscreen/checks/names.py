@@ -91,7 +91,17 @@ def _token_match(left: str, candidates: list[str], max_edits: int) -> str | None
     for cand in candidates:
         if len(left) >= 3 and len(cand) >= 3 and Levenshtein.distance(left, cand) <= max_edits:
             return "one_edit"
+    for cand in candidates:
+        if cut_short(cand, left):
+            return "printed_cut"
     return None
+
+
+def cut_short(short: str, whole: str) -> bool:
+    """``short`` is ``whole`` without its last letter, read from a print that lost it at the line
+    end or in the card's background (PUT for PUTI, EL for ELI): a reading cut short, not another
+    name."""
+    return len(short) >= 2 and len(whole) == len(short) + 1 and whole.startswith(short)
 
 
 def compare_mrz_viz(
@@ -108,7 +118,7 @@ def compare_mrz_viz(
     unmatched: list[str] = []
     for token in left:
         found = None
-        for how_rank in ("exact", "truncated", "one_edit"):
+        for how_rank in ("exact", "truncated", "one_edit", "printed_cut"):
             for j, (raw, variants) in enumerate(right):
                 if j in used:
                     continue
@@ -207,6 +217,8 @@ def compare_indonesian(a: str, b: str, max_edits: int = 1) -> NameComparison:
                 and Levenshtein.distance(token, cand) <= max_edits
             ):
                 best = (j, "one_edit")
+            elif best is None and (cut_short(token, cand) or cut_short(cand, token)):
+                best = (j, "cut_short")
         if best is None:
             unmatched.append(token)
         else:

@@ -20,10 +20,13 @@ The documents in the report keep every value as read; only the rules see the tru
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import replace
 
-from docscreen.checks.context import Thresholds
+from rapidfuzz.distance import Levenshtein
+
+from docscreen.checks.context import Thresholds, parse_date
 from docscreen.checks.mrzview import view
 from docscreen.models import Document, Field, FieldSource
 
@@ -47,6 +50,11 @@ def low_confidence(f: Field, thresholds: Thresholds) -> bool:
 
 
 NAME_FIELDS = ("full_name", "surname", "given_names")
+_DATE_PAIRS = (
+    ("issue_date", "expiry_date"),
+    ("birth_date", "issue_date"),
+    ("birth_date", "expiry_date"),
+)
 PLACE_FIELDS = ("birth_place", "issuing_office", "issue_place", "regency", "district", "village",
                 "province", "authority")  # fmt: skip
 
@@ -72,12 +80,19 @@ def mrz_misread(doc: Document) -> str | None:
     return "MRZ misread (rescan): " + "; ".join(problems) if problems else None
 
 
+def wrong_line(name: str) -> bool:
+    """A name reading holding a run of three digits or more: the reader took (part of) a number
+    or date line for the name, so the letters beside it are not the name either."""
+    return re.search(r"\d{3,}", name) is not None
+
+
 def trusted(
     doc: Document, thresholds: Thresholds, places: frozenset[str] = frozenset()
 ) -> Document:
     """``doc`` with the values its reader doubted withheld (value None, raw text kept): values read
-    with low confidence, names that are a place read elsewhere (``places``, letters only), and a
-    structurally broken MRZ (kept with ``found=False`` and the reason)."""
+    with low confidence, names that are a place read elsewhere (``places``, letters only) or hold
+    digits of another line, one date read into two date fields, and a structurally broken MRZ (kept with ``found=False`` and the
+    reason)."""
     doubtful = {n: f for n, f in doc.fields.items() if low_confidence(f, thresholds)}
     for name in NAME_FIELDS:
         f = doc.fields.get(name)
@@ -85,9 +100,22 @@ def trusted(
             f is not None
             and f.value
             and f.source is FieldSource.VIZ
-            and _letters(f.value) in places
+            and (_letters(f.value) in places or wrong_line(f.value))
         ):
             doubtful[name] = f
+    for a, b in _DATE_PAIRS:
+        fa, fb = doc.fields.get(a), doc.fields.get(b)
+        if (
+            fa is not None
+            and fb is not None
+            and fa.source is FieldSource.VIZ
+            and fb.source is FieldSource.VIZ
+            and (da := parse_date(fa.value)) is not None
+            and da == parse_date(fb.value)
+        ):
+            # One date read into two fields (issued on its expiry day, born on the issue day):
+            # the reader took the same line twice, neither value is known.
+            doubtful[a], doubtful[b] = fa, fb
     broken = mrz_misread(doc)
     if not doubtful and broken is None:
         return doc
@@ -191,3 +219,61 @@ def garbled(text: str) -> bool:
         return True
     tokens = [x for x in re.split(r"[\s.,/()\-]+", t) if x]
     return not tokens or all(mangled(x) for x in tokens)
+
+
+# --- one-character differences: a slip of the reader, unless the print was read confidently -----
+# A forger changes a value to change what it says (an age by years, another number); a reader
+# slips on one character.  So a printed value that differs from what it is compared with by one
+# character only, and that the reader did not read confidently, is withheld with the reason
+# instead of reported: the officer reads it on the document.  Confidently read one-character
+# differences still fail.
+
+
+def one_char_apart(a: str, b: str) -> bool:
+    """The two readings differ by one character (a substitution, or one character lost or added),
+    compared without spaces and separators."""
+    x = re.sub(r"[\s\-./<]", "", a.upper())
+    y = re.sub(r"[\s\-./<]", "", b.upper())
+    return x != y and Levenshtein.distance(x, y) == 1
+
+
+def confident(f: Field | None, thresholds: Thresholds) -> bool:
+    """Read confidently enough that a one-character difference counts: typed in or from the MRZ, or
+    a printed reading at ``min_mismatch_confidence`` or above.  A confidence of exactly 0 (a second
+    look that does not score) is no confidence for this purpose."""
+    if f is None or f.source is FieldSource.ENTERED or f.source is FieldSource.MRZ:
+        return True
+    return f.confidence >= thresholds.min_mismatch_confidence / 100.0
+
+
+def _unsure(fields: tuple[Field | None, ...], thresholds: Thresholds) -> list[Field]:
+    return [f for f in fields if f is not None and not confident(f, thresholds)]
+
+
+def _slip_reason(a: str, b: str, unsure: list[Field], thresholds: Thresholds, what: str) -> str:
+    how = ", ".join(f"{f.name} read at {100 * f.confidence:.0f}%" for f in unsure)
+    return (
+        f"{what} {a} / {b} differ by one character and {how} "
+        f"(< {thresholds.min_mismatch_confidence}%): likely a misreading, check on the document"
+    )
+
+
+def slip(
+    a: str, b: str, fields: tuple[Field | None, ...], thresholds: Thresholds, what: str
+) -> str | None:
+    """Why the difference between ``a`` and ``b`` is withheld as a likely misreading (one character
+    apart and one of the ``fields`` holding them not read confidently), or None."""
+    unsure = _unsure(fields, thresholds)
+    if not unsure or not one_char_apart(a, b):
+        return None
+    return _slip_reason(a, b, unsure, thresholds, what)
+
+
+def date_slip(
+    a: dt.date, b: dt.date, fields: tuple[Field | None, ...], thresholds: Thresholds, what: str
+) -> str | None:
+    """``slip`` for two dates, compared as their DDMMYYYY digits."""
+    unsure = _unsure(fields, thresholds)
+    if not unsure or not one_char_apart(f"{a:%d%m%Y}", f"{b:%d%m%Y}"):
+        return None
+    return _slip_reason(a.isoformat(), b.isoformat(), unsure, thresholds, what)

@@ -18,7 +18,7 @@ from docscreen.checks.context import (
 from docscreen.checks.countries import MRZ_COUNTRY_CODES, nationality_code
 from docscreen.checks.mrzview import MrzView, digit_of, view, yymmdd_to_date
 from docscreen.checks.names import compare_mrz_viz, mrz_tokens, viz_tokens
-from docscreen.checks.reading import name_misread
+from docscreen.checks.reading import name_misread, slip
 from docscreen.checks.registry import rule
 from docscreen.checks.result import boxes_of, fail, passed, skipped
 from docscreen.models import Document, DocumentKind, Finding, JsonDict, Status
@@ -406,6 +406,11 @@ def _cmp_fields(
         mrz_digits = raw.translate(_NUM_FIX)
         ev = {"mrz": raw, "printed": text, "printed_yymmdd": yymmdd}
         same = yymmdd == mrz_digits
+        misread = None if same else slip(yymmdd, mrz_digits, (doc.fields.get(name),),
+                                         inp.thresholds, f"printed {name} (YYMMDD) / MRZ")  # fmt: skip
+        if misread is not None:
+            res[name] = (Status.NOT_PERFORMED, misread, ev)
+            continue
         res[name] = (
             Status.PASS if same else Status.FAIL,
             f"MRZ {raw} {'=' if same else '≠'} printed {text}",
@@ -437,6 +442,13 @@ def _cmp_fields(
                 f"printed number unreadable ({number!r})",
                 {"mrz": b, "printed": number},
             )
+            number = ""
+        elif not same and (
+            cut := slip(
+                a, b, (doc.fields.get("document_number"),), inp.thresholds, "printed number / MRZ"
+            )
+        ):
+            res["document_number"] = (Status.NOT_PERFORMED, cut, {"mrz": b, "printed": number})
             number = ""
         elif not same and _clipped(a, b):
             # One character lost at an edge is a reading defect, not a different number.

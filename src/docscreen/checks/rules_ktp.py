@@ -13,7 +13,7 @@ from docscreen.checks.context import (
     norm_sex,
     parse_date,
 )
-from docscreen.checks.reading import garbled
+from docscreen.checks.reading import date_slip, garbled
 from docscreen.checks.registry import rule
 from docscreen.checks.result import boxes_of, fail, passed, skipped
 from docscreen.checks.traveller import birth_claims, kk_members, kk_row_of_traveller
@@ -25,6 +25,7 @@ from docscreen.indonesia.nik import (
     split_nik,
 )
 from docscreen.indonesia.provinces import PROVINCES
+from docscreen.indonesia.regions import Region, RegionTable, normalise_region_name
 from docscreen.indonesia.vocab import VOCABULARIES, is_ever_married, match_vocab
 from docscreen.models import Box, Document, DocumentKind, Finding, JsonDict, Severity
 
@@ -176,6 +177,14 @@ def nik_versus_printed(inp: RuleInput) -> list[Finding]:
             nik_date.month,
             nik_date.year % 100,
         )
+        misread = None if same else date_slip(
+            printed, nik_date, (doc.fields.get("birth_date"), doc.fields.get("nik")),
+            inp.thresholds, "printed / NIK birth dates",
+        )  # fmt: skip
+        if misread is not None:
+            out.append(skipped("KTP-02", misread, ev))
+            out.append(skipped("KTP-02b", misread, ev))
+            continue
         out.append(
             passed("KTP-02", "NIK DDMMYY = printed birth date", ev)
             if same
@@ -232,6 +241,12 @@ def address_hierarchy(inp: RuleInput) -> list[Finding]:
                 chain.append(f"{value}={found[0].code}")
                 parents = [r.code for r in found]
                 continue
+            part = _words_of(regions, value, level, parents)
+            if part:
+                # BARAT of SUMBA BARAT: the reader kept one word of the name; it fits here.
+                chain.append(f"{value}~{part[0].name} {part[0].code} (read in part)")
+                parents = [r.code for r in part]
+                continue
             anywhere = regions.find(value, level, None, score)
             if anywhere:
                 where = ", ".join(r.code for r, _ in anywhere[:3])
@@ -248,6 +263,21 @@ def address_hierarchy(inp: RuleInput) -> list[Finding]:
         else:
             note = f" ({unknown})" if unknown else ""
             out.append(passed("KTP-03", "address levels belong together" + note, ev))
+    return out
+
+
+def _words_of(regions: RegionTable, value: str, level: str, parents: list[str]) -> list[Region]:
+    """Regions of ``level`` under ``parents`` whose name has every word of ``value`` and more: a
+    place name the reader got only part of (a word of it alone, BARAT or KOTA)."""
+    words = normalise_region_name(value).split()
+    if not words:
+        return []
+    out = []
+    for p in parents:
+        for r in regions.children(p, level):
+            name = normalise_region_name(r.name).split()
+            if len(name) > len(words) and all(w in name for w in words):
+                out.append(r)
     return out
 
 

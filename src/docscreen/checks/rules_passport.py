@@ -16,7 +16,7 @@ from docscreen.checks.context import (
     norm_sex,
 )
 from docscreen.checks.names import compare_indonesian
-from docscreen.checks.reading import garbled, names_misread
+from docscreen.checks.reading import date_slip, garbled, names_misread
 from docscreen.checks.registry import rule
 from docscreen.checks.result import boxes_of, fail, passed, skipped
 from docscreen.checks.rules_icao import best_birth, best_expiry, mrz_view_of
@@ -24,6 +24,7 @@ from docscreen.checks.rules_ktp import ktp_fresh, passport_fresh
 from docscreen.checks.traveller import (
     Claim,
     birth_claims,
+    claim_field,
     kk_row_of_traveller,
     ktp_nik,
     passport_birth_claims,
@@ -31,7 +32,7 @@ from docscreen.checks.traveller import (
     passport_sex,
 )
 from docscreen.indonesia.vocab import is_ever_married
-from docscreen.models import Document, DocumentKind, Finding, JsonDict, Severity
+from docscreen.models import Document, DocumentKind, Finding, JsonDict, Severity, Status
 
 TEN_YEAR_RULE = dt.date(2022, 10, 12)  # Permenkumham 18/2022 Ps.2A in force
 # Immigration offices of NTT (Kantor Imigrasi) and the regency each sits in.
@@ -172,17 +173,29 @@ def passport_versus_ktp_birth(inp: RuleInput) -> list[Finding]:
     if not pp_claims or not others:
         why = "needs a passport and a KTP/KK birth date"
         return [skipped("PP-06", why), skipped("PP-06b", why)]
-    diffs = [(p, o) for p in pp_claims for o in others if p.date != o.date]
+    diffs: list[tuple[Claim, Claim]] = []
+    slips: list[str] = []
+    for p, o in ((p, o) for p in pp_claims for o in others if p.date != o.date):
+        slip = date_slip(p.date, o.date, (claim_field(inp, p), claim_field(inp, o)),
+                        inp.thresholds, "birth dates")  # fmt: skip
+        if slip is None:
+            diffs.append((p, o))
+        else:
+            slips.append(f"{p.label()} / {o.label()}: {slip}")
     ev: JsonDict = {
         "passport": [c.label() for c in pp_claims],
         "ktp_kk": [c.label() for c in others],
     }
+    if slips:
+        ev["withheld"] = slips
     boxes = _claim_boxes(inp, [*pp_claims, *others])
-    out = [
-        fail("PP-06", "; ".join(f"{p.label()} ≠ {o.label()}" for p, o in diffs), ev, boxes)
-        if diffs
-        else passed("PP-06", "same birth date", ev)
-    ]
+    if diffs:
+        out = [fail("PP-06", "; ".join(f"{p.label()} ≠ {o.label()}" for p, o in diffs), ev, boxes)]
+    elif slips:
+        out = [skipped("PP-06", "; ".join(slips), ev), skipped("PP-06b", "; ".join(slips), ev)]
+        return out
+    else:
+        out = [passed("PP-06", "same birth date", ev)]
     day = inp.departure
     limits = [inp.thresholds.adult_age]
     if _domestic(inp):
@@ -289,18 +302,38 @@ def passport_versus_ktp(inp: RuleInput) -> list[Finding]:
                 )
             )
     # PP-10: issuing office near the KTP province.
-    out.append(_office_rule(inp, pi, p, ki, k))
+    office = _office_rule(inp, pi, p, ki, k)
+    out.append(office)
     # PP-11: passport just after the KTP/KK.
     if issue_date_of(p) is None or not any(
         issue_date_of(d) for _, d in inp.of_kind(DocumentKind.IDN_KTP, DocumentKind.IDN_KK)
     ):
         out.append(skipped("PP-11", "issue dates not read"))
     else:
-        fresh, why = passport_fresh(inp)
-        ev11: JsonDict = {"days": inp.thresholds.just_in_time_days}
-        out.append(fail("PP-11", why, ev11, boxes_of(pi, p, "issue_date") + boxes_of(ki, k, "issue_date"))
-                   if fresh else passed("PP-11", "passport not issued just after the KTP/KK", ev11))  # fmt: skip
+        out.append(_just_in_time(inp, pi, p, ki, k, office))
     return out
+
+
+def _just_in_time(
+    inp: RuleInput, pi: int, p: Document, ki: int, k: Document, office: Finding
+) -> Finding:
+    """PP-11.  The specification's condition is a *first* passport issued within N days of the
+    KTP/KK; a data page does not show whether it is the first, and the same pattern seen from the
+    KTP side (KTP-09) is "informative only alone" in the specification, which also raises KTP-04
+    and PP-10 only *together* with fresh documents.  So alone it is LOW (shown, no REVIEW: a KTP
+    re-issued after a move or a marriage shortly before a first passport is common); together with
+    the passport issued outside the KTP province (PP-10 failing) it takes the specification's
+    MEDIUM.  A post that wants it alone to raise REVIEW sets ``{"severity": {"PP-11": "MEDIUM"}}``
+    in its policy file; the window is the ``just_in_time_days`` threshold."""
+    fresh, why = passport_fresh(inp)
+    ev: JsonDict = {"days": inp.thresholds.just_in_time_days}
+    if not fresh:
+        return passed("PP-11", "passport not issued just after the KTP/KK", ev)
+    far = office.status is Status.FAIL
+    ev["issued_outside_ktp_province"] = far
+    why += "; passport issued outside the KTP province" if far else " (alone: informative)"
+    boxes = boxes_of(pi, p, "issue_date") + boxes_of(ki, k, "issue_date")
+    return fail("PP-11", why, ev, boxes, severity=None if far else Severity.LOW)
 
 
 def _place(text: str) -> str:

@@ -3,17 +3,17 @@ bundle being one person (BUNDLE-01), and case-record rules (ID-01..04)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 
 from docscreen.checks.context import PASSPORT_KINDS, RuleInput, age_on, parse_date
 from docscreen.checks.names import compare_indonesian, indonesian_tokens
-from docscreen.checks.reading import mangled
+from docscreen.checks.reading import date_slip, mangled
 from docscreen.checks.registry import rule
 from docscreen.checks.result import fail, passed, skipped
 from docscreen.checks.traveller import (
     Claim,
     birth_claims,
+    claim_field,
     kk_members,
     kk_row_of_traveller,
     passport_name,
@@ -208,7 +208,7 @@ def ektkln_rule(inp: RuleInput) -> list[Finding]:
 
 @rule("BUNDLE-01")
 def one_person(inp: RuleInput) -> list[Finding]:
-    people: list[tuple[int, str, dt.date | None]] = []
+    people: list[tuple[int, str, Claim | None]] = []
     for i, doc in enumerate(inp.documents):
         name = _doc_name(doc)
         birth = _doc_birth(inp, i)
@@ -219,15 +219,26 @@ def one_person(inp: RuleInput) -> list[Finding]:
         return [skipped("BUNDLE-01", "a single document")]
     if len(people) < 2:
         return [skipped("BUNDLE-01", "names not read on two documents")]
-    strangers = []
-    for (i, na, ba), (j, nb, bb) in itertools.combinations(people, 2):
+    strangers, unsure = [], []
+    for (i, na, ca), (j, nb, cb) in itertools.combinations(people, 2):
         cmp = compare_indonesian(na, nb, inp.thresholds.name_max_edits)
-        if cmp.shared == 0 and ba is not None and bb is not None and ba != bb:
-            strangers.append(f"#{i} {na} ({ba}) / #{j} {nb} ({bb})")
-    ev: JsonDict = {"documents": [{"document": i, "name": n, "birth": b.isoformat() if b else None}
-                                  for i, n, b in people]}  # fmt: skip
+        if cmp.shared or ca is None or cb is None or ca.date == cb.date:
+            continue
+        # Birth dates one character apart, one of them not read confidently: more likely one
+        # person misread than two people (the names may be misread too).
+        slip = date_slip(ca.date, cb.date, (claim_field(inp, ca), claim_field(inp, cb)),
+                         inp.thresholds, "birth dates")  # fmt: skip
+        pair = f"#{i} {na} ({ca.date}) / #{j} {nb} ({cb.date})"
+        if slip is None:
+            strangers.append(pair)
+        else:
+            unsure.append(f"{pair}: {slip}")
+    ev: JsonDict = {"documents": [{"document": i, "name": n, "birth": c.date.isoformat() if c else None}
+                                  for i, n, c in people]}  # fmt: skip
     if strangers:
         return [fail("BUNDLE-01", "; ".join(strangers), ev)]
+    if unsure:
+        return [skipped("BUNDLE-01", "; ".join(unsure), ev)]
     return [passed("BUNDLE-01", "names or birth dates connect the documents", ev)]
 
 
@@ -237,9 +248,9 @@ def _doc_name(doc: Document) -> str | None:
     return doc.value("full_name")
 
 
-def _doc_birth(inp: RuleInput, index: int) -> dt.date | None:
+def _doc_birth(inp: RuleInput, index: int) -> Claim | None:
     claims = [c for c in birth_claims(inp, include_nik=False) if c.document == index]
-    return claims[0].date if claims else None
+    return claims[0] if claims else None
 
 
 @rule("ID-01", "ID-02")

@@ -11,7 +11,7 @@ from docscreen.checks.context import PASSPORT_KINDS, RuleInput, norm_sex, parse_
 from docscreen.checks.names import compare_indonesian
 from docscreen.checks.rules_icao import mrz_view_of
 from docscreen.indonesia.nik import NikParts, nik_birth_date_near, split_nik
-from docscreen.models import Document, DocumentKind
+from docscreen.models import Document, DocumentKind, Field
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,27 @@ class Claim:
 
     def label(self) -> str:
         return f"{self.kind}#{self.document}.{self.zone}={self.date.isoformat()}"
+
+
+def claim_field(inp: RuleInput, claim: Claim) -> Field | None:
+    """The field a claim was read from (None for the MRZ: its check digits vouch for it)."""
+    doc = inp.documents[claim.document]
+    if claim.zone == "viz":
+        return doc.fields.get("birth_date")
+    if claim.zone == "nik":
+        return doc.fields.get("nik")
+    if claim.zone == "kk":
+        row = kk_row_index(inp, doc)
+        return doc.fields.get(f"member.{row}.birth_date") if row is not None else None
+    return None
+
+
+def kk_row_index(inp: RuleInput, doc: Document) -> int | None:
+    row = kk_row_of_traveller(inp, doc)
+    if row is None:
+        return None
+    members = kk_members(doc)
+    return next((n for n, r in enumerate(members, start=1) if r is row), None)
 
 
 def kk_members(doc: Document) -> list[dict[str, str]]:
