@@ -31,16 +31,24 @@ _UPPER = string.ascii_uppercase
 _DIGITS = string.digits
 
 # The characters each kind of field can hold (tesseract whitelist); None: free text.
+# The KTP prints "Label : value" and a crop beside the label starts at the colon: without ':' in
+# the alphabet tesseract reads it as a digit (":5315..." as "35315...", a 17-digit NIK).
 ALPHABETS: dict[str, str] = {
-    "nik": _DIGITS,
+    "nik": _DIGITS + ":",
     "docnum": _UPPER + _DIGITS,
     "regnum": _UPPER + _DIGITS + "-",
     "code": _UPPER,
     "code1": _UPPER,
     "blood": "ABO+-:",
-    "date": _UPPER + _DIGITS + "-/.",
-    "rt_rw": _DIGITS + "/",
+    "date": _UPPER + _DIGITS + "-/.:",
+    "rt_rw": _DIGITS + "/:",
 }
+# Confidence of a value two readings agree on (the page pass and a look, or two looks): tesseract
+# scores a whitelisted read 0 whenever the whitelist overrode its first choice for a character,
+# even when the read is right, so agreement is the evidence.
+AGREED = 0.9
+# Confidence of a value one whitelisted look read, well-shaped, that tesseract gave no score.
+SHAPED_UNSCORED = 0.5
 # The letters a sex printed as one letter can be (M/F, Indonesian L/P).
 SEX_LETTERS = "MFLP"
 # Fields printed as one or two characters: always read on their own (sparse mode misses them).
@@ -348,7 +356,9 @@ def _from_label(spec: FieldSpec, place: LabelPlace, w: int, text_px: float, dx: 
         nx, _, nw, _ = spec.nominal
         x0 = min(x0, round(nx * w + dx))
         x1 = min(x1, round((nx + nw) * w + dx + 0.3 * text_px))
-    x0 = round(x0 - 0.4 * text_px)
+    # A letter's width of margin: a number's first letter ("C8265965") at the crop's very edge
+    # is dropped by tesseract.
+    x0 = round(x0 - 1.0 * text_px)
     x1 = max(x1, lx + lw)
     top = ly + lh + 1
     return (x0, top, max(1, x1 - x0), round(2.0 * text_px))
@@ -421,11 +431,13 @@ def field_region(
     return nominal
 
 
-def _vote(looks: Sequence[Look]) -> Look | None:
-    """The value most looks agree on (weighted); ties go to the earlier dedicated look.
+def _vote(looks: Sequence[Look], scored: bool = False) -> Look | None:
+    """The value most looks agree on (weighted); ties go to the earlier dedicated look, or for
+    ``scored`` fields (free text, no whitelist) to the more confident reading.
 
     Tesseract's confidences under a whitelist are too low to compare with the page pass's, so
-    agreement decides, and the first dedicated look (grey, enlarged) breaks ties.
+    agreement decides, and the first dedicated look (grey, enlarged) breaks ties.  Without a
+    whitelist the scores compare: "DY WAING PY" (0.1) loses to "WAINGAPU" (0.9).
     """
     valid = [lk for lk in looks if lk.value is not None]
     if not valid:
@@ -433,7 +445,20 @@ def _vote(looks: Sequence[Look]) -> Look | None:
     votes: dict[str, float] = {}
     for lk in valid:
         votes[lk.value or ""] = votes.get(lk.value or "", 0.0) + lk.weight
+    if scored:
+        return max(valid, key=lambda lk: (round(votes[lk.value or ""], 3), lk.confidence))
     return max(valid, key=lambda lk: votes[lk.value or ""] + 0.01 * lk.weight)
+
+
+def _confidence(best: Look, looks: Sequence[Look], whitelisted: bool) -> float:
+    """A confidence for the agreed value: high when two readings agree, the reading's own score
+    otherwise, and for a whitelisted reading tesseract did not score, a middling one."""
+    same = [lk for lk in looks if lk.value == best.value]
+    if len(same) >= 2:
+        return max(AGREED, *(lk.confidence for lk in same))
+    if best.confidence <= 0.0 and whitelisted:
+        return SHAPED_UNSCORED
+    return best.confidence
 
 
 def name_consensus(looks: Sequence[Look]) -> str | None:
@@ -559,10 +584,17 @@ def second_looks(
                     looks[n].append(Look(f.value, f.confidence, f, 1.0 + 0.05 * (1 - variant)))
             if not any(f.raw for f in got.values()) or _settled(spec, looks[key], had_value):
                 break  # settled, or nothing printed there to look at again
+        whitelisted = spec.kind in ALPHABETS
         for n in names:
-            best = _vote(looks[n])
+            best = _vote(looks[n], scored=not whitelisted)
             if best is None:
                 continue
+            # Looked at again: the confidence says how well the readings agree.
+            conf = _confidence(best, looks[n], whitelisted)
+            f = best.field
+            best = Look(
+                best.value, conf, Field(f.name, f.value, f.raw, conf, f.box, f.source), best.weight
+            )
             if spec.kind == "name":
                 agreed = name_consensus([lk for lk in looks[n] if lk.value is not None])
                 if agreed is not None and agreed != best.value:
