@@ -137,6 +137,18 @@ def test_screen_recapture_moire_is_flagged() -> None:
     assert screen.status is Status.FAIL
 
 
+def test_weak_moire_on_a_small_card_is_flagged() -> None:
+    """A faint screen moire on a card captured at 160 dpi: the spectrum averaged over a few tiles
+    of the inner document (the earlier method: 3.75, under its 4.46 threshold) misses it; averaged
+    over overlapping tiles of the whole document it stands out, and the genuine capture does not."""
+    weak = "low_res=160,moire:0.1,jpeg=60"
+    screen = run(spec(7, "td1_card", capture=weak)).signal("recapture")
+    plain = run(spec(7, "td1_card", capture="low_res=160,jpeg=60")).signal("recapture")
+    assert screen.status is Status.FAIL
+    assert plain.status is Status.PASS
+    assert screen.score > plain.score + 1.0
+
+
 def test_photo_border_shift_raises_the_photo_score() -> None:
     """A portrait re-glued a few px off leaves a second edge along its border."""
     s = spec(2, "idn_passport")

@@ -41,7 +41,7 @@ class Thresholds:
     copy_move: float = 0.849
     photo: float = 1.069
     photocopy: float = 0.773
-    recapture: float = 4.464
+    recapture: float = 2.874
 
 
 # Where the portrait sits on each layout (fractions of the flat page: x, y, w, h), measured on
