@@ -31,6 +31,8 @@ COMMON_WEIGHT = 0.5
 
 # Arabic articles joined to the following word (AL-ZAWAHIRI / AL ZAWAHIRI / ALZAWAHIRI).
 _ARTICLES = frozenset({"AL", "EL", "UL", "AR", "AS", "AD", "AN", "AZ", "ASH", "VAN", "VON", "DER"})
+# The Arabic ones are left out of the transliteration key: lists write Akhras and Al-Akhras.
+_ARABIC_ARTICLES = frozenset({"AL", "EL", "UL", "AR", "AS", "AD", "AN", "AZ", "ASH"})
 _SPLIT = re.compile(r"[^A-Z0-9.]+")
 _APOSTROPHES = re.compile(r"[’'`ʼʻ]")
 
@@ -42,6 +44,11 @@ class NameToken:
     role: str = NAME
     weight: float = 1.0
     rules: tuple[str, ...] = ()  # spelling rules that turned text into key
+    # Transliteration key (coarser than ``key``): vowels and romanisation variants folded, an
+    # Arabic article left off.  Two parts with the same sound key are the same name written from
+    # another script (Husayn/Hussein, Omar/Umar, Al-Akhras/Akhras); "" = not computed.
+    sound: str = ""
+    sound_rules: tuple[str, ...] = ()
 
     @property
     def is_initial(self) -> bool:
@@ -53,6 +60,9 @@ class NormalisedName:
     raw: str
     tokens: tuple[NameToken, ...]
     rules: tuple[str, ...] = ()  # name-level rules: titles stripped, abbreviations, particles...
+    # A Korean family name and short syllable parts: its parts are also compared by their Korean
+    # romanisation key (McCune-Reischauer and Revised spellings of one syllable coincide).
+    korean: bool = False
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -142,6 +152,43 @@ def spelling_key(word: str) -> tuple[str, tuple[str, ...]]:
     return "".join(collapsed), tuple(dict.fromkeys(fired))
 
 
+# Transliteration folds on top of the spelling key (which already has kh/k, dh/d, th/t, ph/f, c/k,
+# q/k, z/s, ei/e, j/y and doubled letters): the romanisations of one Arabic, Persian, Korean or
+# Cyrillic name differ mostly in how they write the vowels and a few consonants.
+_SOUND_DIGRAPHS = (("SH", "S", "sh/s"), ("GH", "G", "gh/g"))
+_SOUND_VOWELS = str.maketrans({"E": "I", "O": "U"})
+_DIPHTHONGS = (("AI", "I"), ("AU", "U"))
+_VOWEL_SET = frozenset("AEIOU")
+
+
+@lru_cache(maxsize=200_000)
+def sound_key(key: str) -> tuple[str, tuple[str, ...]]:
+    """The transliteration key of one spelling key and the folds that changed it."""
+    fired: list[str] = []
+    s = key
+    for src, dst, name in _SOUND_DIGRAPHS:
+        if src in s:
+            s = s.replace(src, dst)
+            fired.append(name)
+    folded = s.translate(_SOUND_VOWELS)
+    if folded != s:
+        fired.append("vowels")
+        s = folded
+    for src, dst in _DIPHTHONGS:
+        if src in s[1:]:
+            s = s[:1] + s[1:].replace(src, dst)
+            if "vowels" not in fired:
+                fired.append("vowels")
+    if len(s) > 3 and s.endswith("H") and s[-2] in _VOWEL_SET:
+        s = s[:-1]
+        fired.append("final_h")
+    collapsed: list[str] = []
+    for c in s:
+        if not collapsed or collapsed[-1] != c:
+            collapsed.append(c)
+    return "".join(collapsed), tuple(fired)
+
+
 def _strip_prefix_titles(
     words: list[str], rules: NameRules, fired: list[str]
 ) -> tuple[list[str], list[tuple[str, str, str]]]:
@@ -175,6 +222,10 @@ def _strip_prefix_titles(
     return words[i:], kept
 
 
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[\s,;/]+", text.replace("-", " ")) if w]
+
+
 def _strip_suffix_titles(words: list[str], rules: NameRules, fired: list[str]) -> list[str]:
     while len(words) > 1:
         last = words[-1]
@@ -195,6 +246,7 @@ def normalise_name(raw: str) -> NormalisedName:
     rules = load_rules()
     fired: list[str] = []
     text = _ascii(raw).replace("<", " ").strip()
+    n_head = 0  # words of a "SURNAME, Given" family name, moved to the end
     # "SURNAME, Given" (lists, some records) vs "Name, S.Pd., M.Pd." (degrees after a comma).
     if "," in text:
         head, _, tail = text.partition(",")
@@ -205,8 +257,13 @@ def normalise_name(raw: str) -> NormalisedName:
         else:
             text = f"{tail.replace(',', ' ')} {head}"
             fired.append("comma_reorder")
-    words = [w for w in re.split(r"[\s,;/]+", text.replace("-", " ")) if w]
+            n_head = len(_words(head))
+    words = _words(text)
+    n_words = len(words)
     words = _strip_suffix_titles(words, rules, fired)
+    # "AL-KA'BI, Sa'd bin Sa'd": the family name before the comma is not part of the father's
+    # name that bin/binti starts in the given names.
+    n_head = max(0, n_head - (n_words - len(words)))
     words, kept = _strip_prefix_titles(words, rules, fired)
 
     parts: list[tuple[str, str]] = []  # (upper text, role)
@@ -216,16 +273,18 @@ def normalise_name(raw: str) -> NormalisedName:
         else:
             parts.extend((p, role) for p in _SPLIT.split(word.upper().replace(".", " ")) if p)
     patronymic = False
-    for word in words:
+    first_head = len(words) - n_head
+    for k, word in enumerate(words):
         if parts and word.upper() in rules.connectors:
-            patronymic = True
-            fired.append(f"patronymic:{word.lower()}")
+            if k < first_head:
+                patronymic = True
+                fired.append(f"patronymic:{word.lower()}")
             continue
-        role = PATRONYMIC if patronymic else NAME
+        role = PATRONYMIC if patronymic and k < first_head else NAME
         parts.extend((p, role) for p in _SPLIT.split(word.upper().replace(".", " ")) if p)
 
     # Join particles to the family name they belong to (Da Costa / Dacosta, Al Zawahiri).
-    joined: list[tuple[str, str]] = []
+    joined: list[tuple[str, str, str]] = []  # (text, role, the word after an Arabic article)
     i = 0
     while i < len(parts):
         text_i, role_i = parts[i]
@@ -239,14 +298,15 @@ def normalise_name(raw: str) -> NormalisedName:
                 j += 1
             acc += parts[j][0]
             fired.append(f"particle:{' '.join(p for p, _ in parts[i : j + 1])}")
-            joined.append((acc, parts[j][1]))
+            article = all(parts[k][0] in _ARABIC_ARTICLES for k in range(i, j))
+            joined.append((acc, parts[j][1], parts[j][0] if article else ""))
             i = j + 1
             continue
-        joined.append((text_i, role_i))
+        joined.append((text_i, role_i, ""))
         i += 1
 
     tokens: list[NameToken] = []
-    for text_i, role_i in joined:
+    for text_i, role_i, after_article in joined:
         role = role_i
         if text_i == "M" and role == NAME and not any(t.role == NAME for t in tokens):
             # Passports print "M FIRMAN" for M. Firman: a leading bare M is Muhammad.
@@ -262,8 +322,144 @@ def normalise_name(raw: str) -> NormalisedName:
             weight = 0.5
         elif key in _COMMON_KEYS:
             weight = COMMON_WEIGHT
-        tokens.append(NameToken(text_i, key, role, weight, key_rules))
-    return NormalisedName(raw, tuple(tokens), tuple(dict.fromkeys(fired)))
+        if after_article:
+            sound, sound_rules = sound_key(spelling_key(after_article)[0])
+            sound_rules = ("article", *sound_rules)
+        else:
+            sound, sound_rules = sound_key(key)
+        tokens.append(NameToken(text_i, key, role, weight, key_rules, sound, sound_rules))
+    return NormalisedName(raw, tuple(tokens), tuple(dict.fromkeys(fired)), _looks_korean(tokens))
+
+
+# Korean family names in their usual romanisations (North and South, old and new).
+KOREAN_FAMILY_NAMES = frozenset(
+    [
+        "KIM",
+        "GIM",
+        "LEE",
+        "RI",
+        "YI",
+        "PAK",
+        "PARK",
+        "BAK",
+        "CHOE",
+        "CHOI",
+        "JO",
+        "CHO",
+        "JONG",
+        "JUNG",
+        "CHONG",
+        "CHUNG",
+        "JEONG",
+        "KANG",
+        "GANG",
+        "YUN",
+        "YOON",
+        "JANG",
+        "CHANG",
+        "HAN",
+        "SIN",
+        "SHIN",
+        "RYU",
+        "RYOO",
+        "YU",
+        "SO",
+        "SEO",
+        "HWANG",
+        "AN",
+        "AHN",
+        "SONG",
+        "HONG",
+        "KO",
+        "GO",
+        "MUN",
+        "MOON",
+        "NAM",
+        "PAEK",
+        "BAEK",
+        "PAE",
+        "BAE",
+        "RIM",
+        "LIM",
+        "IM",
+        "HYON",
+        "HYUN",
+        "KWON",
+        "GWON",
+        "JON",
+        "JEON",
+        "CHON",
+        "CHUN",
+        "KIL",
+        "GIL",
+        "RO",
+        "ROH",
+        "NO",
+        "HO",
+        "HEO",
+        "HUH",
+        "TONG",
+        "DONG",
+        "JU",
+        "CHU",
+        "SON",
+        "SOHN",
+        "KWAK",
+        "PYON",
+        "RA",
+        "NA",
+        "CHA",
+        "PYO",
+        "KYE",
+        "OM",
+        "EOM",
+        "UM",
+        "WON",
+    ]
+)
+# Korean syllables are short; a joined given name (CHOLSONG) is at most two of them.
+_KOREAN_MAX_PART = 8
+
+
+def _looks_korean(tokens: list[NameToken]) -> bool:
+    parts = [t for t in tokens if t.role != INITIAL]
+    return (
+        len(parts) >= 2
+        and any(t.text in KOREAN_FAMILY_NAMES for t in parts)
+        and all(len(t.text) <= _KOREAN_MAX_PART for t in parts)
+    )
+
+
+_KOREAN_FOLDS = (
+    ("NG", "@"),  # final ng stays apart from the g/k fold
+    ("CH", "J"),
+    ("TS", "J"),
+    ("SH", "S"),
+    ("G", "K"),
+    ("D", "T"),
+    ("B", "P"),
+    ("L", "R"),
+    ("EO", "O"),
+    ("EU", "U"),
+    ("OO", "U"),
+    ("AE", "E"),
+    ("OE", "E"),
+)
+
+
+@lru_cache(maxsize=50_000)
+def korean_key(text: str) -> str:
+    """Romanisation key of a Korean name part: the consonant pairs the McCune-Reischauer and
+    Revised systems write differently (ch/j, k/g, t/d, p/b, r/l) and the vowels (o/eo, u/eu,
+    ae/e) coincide: CHONG/JONG, CHO/JO, KYU/GYU, POK/BOK, CHAE/JAE."""
+    s = text
+    for src, dst in _KOREAN_FOLDS:
+        s = s.replace(src, dst)
+    out: list[str] = []
+    for c in s:
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
 
 
 _COMMON_KEYS = frozenset(spelling_key(t)[0] for t in COMMON_TOKENS)

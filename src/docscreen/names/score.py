@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import Levenshtein
 
 from docscreen.models import JsonDict
-from docscreen.names.normalise import INITIAL, NAME, PATRONYMIC, NameToken, NormalisedName
+from docscreen.names.normalise import (
+    INITIAL,
+    NAME,
+    PATRONYMIC,
+    NameToken,
+    NormalisedName,
+    korean_key,
+)
 
 # Below this similarity two parts are not aligned at all.
 MIN_PART_SIMILARITY = 0.80
@@ -23,6 +30,11 @@ TRUNCATION_SIMILARITY = 0.85
 # Truncation (MRZ cut-off, short form Parlin/Parlindungan) needs this many characters in common.
 MIN_TRUNCATION_PREFIX = 4
 JOINED_SIMILARITY = 0.9
+# Two parts with the same transliteration key (Husayn/Hussein, Omar/Umar, Al-Akhras/Akhras) or,
+# for longer parts, the same consonants in the same order (Ahmad/Ahmed, Mahmoud/Mahmud).
+TRANSLITERATION_SIMILARITY = 0.92
+SKELETON_SIMILARITY = 0.88
+MIN_SKELETON = 4
 # Weight of the better-covered side: a query alias often drops middle names that the record has.
 COVERAGE_MAX_WEIGHT = 0.35
 
@@ -83,8 +95,11 @@ def default_weight(token: NameToken) -> float:
     return token.weight
 
 
-def part_similarity(a: NameToken, b: NameToken) -> tuple[float, str, tuple[str, ...]]:
-    """Similarity of two name parts in 0..1 with how it was reached and which rules fired."""
+def part_similarity(
+    a: NameToken, b: NameToken, korean: bool = False
+) -> tuple[float, str, tuple[str, ...]]:
+    """Similarity of two name parts in 0..1 with how it was reached and which rules fired.
+    ``korean``: both names look Korean, so their parts are also compared by romanisation key."""
     if a.key == b.key:
         if a.text == b.text:
             return 1.0, "exact", ()
@@ -98,11 +113,35 @@ def part_similarity(a: NameToken, b: NameToken) -> tuple[float, str, tuple[str, 
     # written forms are compared too and the better similarity is kept.
     if a.text != a.key or b.text != b.key:
         sim = max(sim, Levenshtein.normalized_similarity(a.text, b.text))
+    if sim < TRANSLITERATION_SIMILARITY and korean and korean_key(a.text) == korean_key(b.text):
+        return TRANSLITERATION_SIMILARITY, "transliteration", ("korean",)
+    if sim < TRANSLITERATION_SIMILARITY and a.sound and a.sound == b.sound:
+        return (
+            TRANSLITERATION_SIMILARITY,
+            "transliteration",
+            tuple(dict.fromkeys(a.sound_rules + b.sound_rules)),
+        )
+    if sim < SKELETON_SIMILARITY and _same_consonants(a.sound, b.sound):
+        return SKELETON_SIMILARITY, "transliteration", ("consonants",)
     short, long_ = (a.key, b.key) if len(a.key) <= len(b.key) else (b.key, a.key)
     truncated = len(short) >= MIN_TRUNCATION_PREFIX and long_.startswith(short)
     if truncated and sim < TRUNCATION_SIMILARITY:
         return TRUNCATION_SIMILARITY, "truncation", ()
     return sim, "fuzzy", ()
+
+
+_VOWELS = str.maketrans("", "", "AEIOU")
+
+
+def _same_consonants(a: str, b: str) -> bool:
+    """Same first letter, same consonants in the same order and the same last letter
+    (AHMAD/AHMED, ADNUF/ADANOF, ALSEHRI/ALSHEHRI): the short vowels Arabic and Cyrillic do not
+    write.  The last letter must agree, so the Indonesian gendered endings (Martana/Martani,
+    Prasetya/Prasetyo) stay apart."""
+    if not a or not b or a[0] != b[0] or a[-1] != b[-1]:
+        return False
+    ca = a[0] + a[1:].translate(_VOWELS)
+    return len(ca) >= MIN_SKELETON and ca == b[0] + b[1:].translate(_VOWELS)
 
 
 def compare_names(
@@ -114,9 +153,10 @@ def compare_names(
     if not qa or not cb:
         return NameComparison(0.0, 0.0, 0.0)
     pairs: list[tuple[float, int, int, str, tuple[str, ...]]] = []
+    korean = query.korean and candidate.korean
     for i, a in enumerate(qa):
         for j, b in enumerate(cb):
-            sim, how, rules = part_similarity(a, b)
+            sim, how, rules = part_similarity(a, b, korean)
             if sim >= MIN_PART_SIMILARITY:
                 pairs.append((sim, i, j, how, rules))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
