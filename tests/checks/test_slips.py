@@ -216,3 +216,30 @@ def test_passport_just_after_the_ktp_and_issued_elsewhere(tmp_path: Path) -> Non
     f = {x.code: x for x in run_rules(inp)}
     assert f["PP-10"].status is Status.FAIL
     assert f["PP-11"].status is Status.FAIL and f["PP-11"].severity is Severity.MEDIUM
+
+
+def test_a_layout_word_in_a_name_is_another_line() -> None:
+    # The nationality line read as the printed name: not a name, withheld.
+    pp = passport(full_name="LIM INDONESIA")
+    assert trusted(pp, Thresholds()).value("full_name") is None
+    f = found(pp)
+    assert f["MRZ-VIZ-NAME"].status is Status.NOT_PERFORMED
+    assert f["PP-03"].status is Status.PASS
+
+
+def test_a_name_read_in_part_is_not_a_shorter_name_unless_read_confidently() -> None:
+    pp = passport(td3(surname="HUTASOIT", given="PRABU OPUNG"), full_name="PRABU OPUNG HUTASOIT")
+    unsure = conf(ktp(full_name="PRABU"), "full_name", 0.86)
+    f = found(pp, unsure)["PP-08"]
+    assert f.status is Status.NOT_PERFORMED and "incompletely" in f.explanation
+    sure = conf(ktp(full_name="PRABU"), "full_name", 0.97)
+    assert found(pp, sure)["PP-08"].status is Status.FAIL
+
+
+def test_mrz_name_decides_when_the_printed_name_is_debris() -> None:
+    # The passport's printed name came out as debris; its MRZ says YOHANES NDUN; the KTP names
+    # someone else: a name swap, not a misreading.
+    pp = passport(full_name="DX TR")
+    f = found(pp, ktp(full_name="SITI AMINAH"))["PP-08"]
+    assert f.status is Status.FAIL and f.severity is Severity.HIGH
+    assert found(pp, ktp())["PP-08"].status is Status.PASS

@@ -80,10 +80,21 @@ def mrz_misread(doc: Document) -> str | None:
     return "MRZ misread (rescan): " + "; ".join(problems) if problems else None
 
 
+# Words printed on the layouts that are never part of a person's name: read inside a name, they
+# show the reader took another line (the nationality, a header, the sex or validity line).
+OTHER_LINE_WORDS = frozenset({"INDONESIA", "REPUBLIK", "REPUBLIC", "PASPOR", "PASSPORT",
+                              "KEWARGANEGARAAN", "NATIONALITY", "PROVINSI", "KABUPATEN",
+                              "KECAMATAN", "KELURAHAN", "PEREMPUAN", "SEUMUR", "HIDUP", "BERLAKU",
+                              "HINGGA", "PEKERJAAN", "ALAMAT", "AGAMA"})  # fmt: skip
+
+
 def wrong_line(name: str) -> bool:
-    """A name reading holding a run of three digits or more: the reader took (part of) a number
-    or date line for the name, so the letters beside it are not the name either."""
-    return re.search(r"\d{3,}", name) is not None
+    """A name reading holding a run of three digits or more, or a word of the layout that is no
+    name (INDONESIA, PEREMPUAN...): the reader took (part of) another line for the name, so the
+    letters beside it are not the name either."""
+    if re.search(r"\d{3,}", name):
+        return True
+    return any(w in OTHER_LINE_WORDS for w in re.split(r"[^A-Z]+", name.upper()))
 
 
 def trusted(

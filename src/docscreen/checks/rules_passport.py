@@ -15,8 +15,8 @@ from docscreen.checks.context import (
     issue_date_of,
     norm_sex,
 )
-from docscreen.checks.names import compare_indonesian
-from docscreen.checks.reading import date_slip, garbled, names_misread
+from docscreen.checks.names import compare_indonesian, indonesian_tokens
+from docscreen.checks.reading import confident, date_slip, garbled, names_misread
 from docscreen.checks.registry import rule
 from docscreen.checks.result import boxes_of, fail, passed, skipped
 from docscreen.checks.rules_icao import best_birth, best_expiry, mrz_view_of
@@ -261,12 +261,31 @@ def passport_versus_ktp(inp: RuleInput) -> list[Finding]:
         misread = None if cmp.same else names_misread(cmp.unmatched_left, cmp.unmatched_right)
         if not cmp.same and mrz_name:
             alt = compare_indonesian(mrz_name, b, inp.thresholds.name_max_edits)
-            if not alt.same and misread is None:
-                misread = names_misread(alt.unmatched_left, alt.unmatched_right)
-            if alt.same or alt.shared > cmp.shared:
-                a, cmp = mrz_name, alt
+            alt_misread = (
+                None if alt.same else names_misread(alt.unmatched_left, alt.unmatched_right)
+            )
+            if alt.same or alt.shared > cmp.shared or (misread and alt_misread is None):
+                # The MRZ name agrees, or says more, or is a clean reading where the printed one
+                # is debris: the MRZ (OCR-B, read far more reliably) decides.
+                a, cmp, misread = mrz_name, alt, alt_misread
+            elif misread is None:
+                misread = alt_misread
         ev8: JsonDict = {"passport": a, "ktp": b, "pairs": [list(x) for x in cmp.pairs],
                          "unmatched": list(cmp.unmatched_left), "extra": list(cmp.unmatched_right)}  # fmt: skip
+        if not cmp.same and misread is None and cmp.shared and not cmp.unmatched_left:
+            # Every token of the shorter name is in the longer one: the shorter may be a reading
+            # cut short, unless it was read confidently (then it is a different, shorter name).
+            if len(indonesian_tokens(b)) == cmp.shared:
+                short = k.fields.get("full_name")
+            elif a == p.value("full_name"):
+                short = p.fields.get("full_name")
+            else:  # the MRZ name (check digits vouch for the line) or given names + surname
+                short = None
+            if short is not None and not confident(short, inp.thresholds):
+                misread = (
+                    f"name read incompletely ({short.name} read at {100 * short.confidence:.0f}%, "
+                    f"< {inp.thresholds.min_mismatch_confidence}%): its tokens all agree"
+                )
         if cmp.same:
             out.append(passed("PP-08", cmp.explain(), ev8))
         elif misread:
