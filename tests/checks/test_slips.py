@@ -243,3 +243,14 @@ def test_mrz_name_decides_when_the_printed_name_is_debris() -> None:
     f = found(pp, ktp(full_name="SITI AMINAH"))["PP-08"]
     assert f.status is Status.FAIL and f.severity is Severity.HIGH
     assert found(pp, ktp())["PP-08"].status is Status.PASS
+
+
+def test_an_issue_date_one_digit_from_a_valid_one_is_a_slip() -> None:
+    # Expires 2033-01-09: issued 2023-01-09; 2013 read for 2023 would make it valid 20 years.
+    unsure = conf(passport(issue_date="2013-01-09"), "issue_date", 0.7)
+    f = found(unsure)
+    assert f["ICAO-VALIDITY"].status is Status.NOT_PERFORMED
+    assert f["PP-05"].status is Status.NOT_PERFORMED
+    sure = conf(passport(issue_date="2013-01-09"), "issue_date", 0.97)
+    f = found(sure)
+    assert f["ICAO-VALIDITY"].status is Status.FAIL and f["PP-05"].status is Status.FAIL

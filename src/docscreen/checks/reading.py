@@ -26,7 +26,7 @@ from dataclasses import replace
 
 from rapidfuzz.distance import Levenshtein
 
-from docscreen.checks.context import Thresholds, parse_date
+from docscreen.checks.context import Thresholds, add_years, parse_date
 from docscreen.checks.mrzview import view
 from docscreen.models import Document, Field, FieldSource
 
@@ -288,3 +288,17 @@ def date_slip(
     if not unsure or not one_char_apart(f"{a:%d%m%Y}", f"{b:%d%m%Y}"):
         return None
     return _slip_reason(a.isoformat(), b.isoformat(), unsure, thresholds, what)
+
+
+def issue_slip(
+    doc: Document, issue: dt.date, expiry: dt.date, thresholds: Thresholds
+) -> str | None:
+    """Why a printed issue date that breaks a validity rule is likely misread: it is one character
+    from the expiry date less 5 or 10 years (passports run from their issue day) and was not read
+    confidently."""
+    for years in (5, 10):
+        why = date_slip(issue, add_years(expiry, -years), (doc.fields.get("issue_date"),),
+                        thresholds, f"printed issue date / expiry less {years} years")  # fmt: skip
+        if why is not None:
+            return why
+    return None

@@ -18,7 +18,7 @@ from docscreen.checks.context import (
 from docscreen.checks.countries import MRZ_COUNTRY_CODES, nationality_code
 from docscreen.checks.mrzview import MrzView, digit_of, view, yymmdd_to_date
 from docscreen.checks.names import compare_mrz_viz, mrz_tokens, viz_tokens
-from docscreen.checks.reading import name_misread, slip
+from docscreen.checks.reading import issue_slip, name_misread, slip
 from docscreen.checks.registry import rule
 from docscreen.checks.result import boxes_of, fail, passed, skipped
 from docscreen.models import Document, DocumentKind, Finding, JsonDict, Status
@@ -298,16 +298,21 @@ def validity(inp: RuleInput) -> list[Finding]:
             latest = add_years(issue, years) + dt.timedelta(days=th.validity_grace_days)
             ev = {**d, "issue": issue.isoformat(), "expiry": expiry.isoformat(), "max_years": years}
             boxes = boxes_of(index, doc, "issue_date", "expiry_date")
-            out.append(
-                fail("ICAO-VALIDITY", f"valid {expiry} from {issue}: over {years} years", ev, boxes)
-                if expiry > latest
-                else passed("ICAO-VALIDITY", f"validity within {years} years", ev)
-            )
-            out.append(
-                fail("ICAO-ISSUE-EXPIRY", f"issued {issue}, expires {expiry}", ev, boxes)
-                if issue >= expiry
-                else passed("ICAO-ISSUE-EXPIRY", "issued before expiry", ev)
-            )
+            misread = issue_slip(doc, issue, expiry, th)
+            if expiry <= latest:
+                out.append(passed("ICAO-VALIDITY", f"validity within {years} years", ev))
+            elif misread:
+                out.append(skipped("ICAO-VALIDITY", misread, ev))
+            else:
+                why = f"valid {expiry} from {issue}: over {years} years"
+                out.append(fail("ICAO-VALIDITY", why, ev, boxes))
+            if issue < expiry:
+                out.append(passed("ICAO-ISSUE-EXPIRY", "issued before expiry", ev))
+            elif misread:
+                out.append(skipped("ICAO-ISSUE-EXPIRY", misread, ev))
+            else:
+                why = f"issued {issue}, expires {expiry}"
+                out.append(fail("ICAO-ISSUE-EXPIRY", why, ev, boxes))
     out += birth_before_issue(inp, [*docs, *inp.of_kind(DocumentKind.IDN_KTP)])
     if not docs:
         for code in ("ICAO-EXPIRED", "ICAO-VALIDITY", "ICAO-ISSUE-EXPIRY"):

@@ -16,7 +16,7 @@ from docscreen.checks.context import (
     norm_sex,
 )
 from docscreen.checks.names import compare_indonesian, indonesian_tokens
-from docscreen.checks.reading import confident, date_slip, garbled, names_misread
+from docscreen.checks.reading import confident, date_slip, garbled, issue_slip, names_misread
 from docscreen.checks.registry import rule
 from docscreen.checks.result import boxes_of, fail, passed, skipped
 from docscreen.checks.rules_icao import best_birth, best_expiry, mrz_view_of
@@ -133,6 +133,15 @@ def passport_validity(inp: RuleInput) -> list[Finding]:
                         "age_at_issue": age, "married": married, "allowed_years": allowed,
                         "validity_years": round(years, 2)}  # fmt: skip
         boxes = boxes_of(index, doc, "issue_date", "expiry_date")
+        misread = issue_slip(doc, issue, expiry, th)
+        ten_year = expiry > add_years(issue, 5) + grace
+        ok5 = add_years(issue, 5) - grace <= expiry <= add_years(issue, 5) + grace
+        ok10 = add_years(issue, 10) - grace <= expiry <= add_years(issue, 10) + grace
+        if misread and not (ok5 or ok10):
+            # Neither 5 nor 10 years, and the issue date one character from what either would
+            # give: the issue date was misread, the validity is not known.
+            out += [skipped("PP-05", misread, ev), skipped("PP-12", misread, ev)]
+            continue
         if expiry > add_years(issue, 10) + grace:
             out.append(
                 fail(
@@ -146,7 +155,6 @@ def passport_validity(inp: RuleInput) -> list[Finding]:
             out.append(fail("PP-05", f"valid only {years:.1f} years", ev, boxes))
         else:
             out.append(passed("PP-05", f"{years:.1f} years, {allowed} allowed", ev))
-        ten_year = expiry > add_years(issue, 5) + grace
         if age < th.passport_10y_min_age and married is not True and ten_year:
             out.append(
                 fail(
