@@ -254,3 +254,11 @@ def test_an_issue_date_one_digit_from_a_valid_one_is_a_slip() -> None:
     sure = conf(passport(issue_date="2013-01-09"), "issue_date", 0.97)
     f = found(sure)
     assert f["ICAO-VALIDITY"].status is Status.FAIL and f["PP-05"].status is Status.FAIL
+
+
+def test_two_off_vocabulary_values_raise_medium_only_when_read_confidently() -> None:
+    k = ktp(religion="SATANIC", occupation="PENYIHIR")
+    assert found(passport(), k)["KTP-08"].severity is Severity.MEDIUM
+    unsure = conf(k, "occupation", 0.7)
+    f = found(passport(), unsure)["KTP-08"]
+    assert f.status is Status.FAIL and f.severity is Severity.LOW

@@ -13,7 +13,7 @@ from docscreen.checks.context import (
     norm_sex,
     parse_date,
 )
-from docscreen.checks.reading import date_slip, garbled
+from docscreen.checks.reading import confident, date_slip, garbled
 from docscreen.checks.registry import rule
 from docscreen.checks.result import boxes_of, fail, passed, skipped
 from docscreen.checks.traveller import birth_claims, kk_members, kk_row_of_traveller
@@ -508,7 +508,12 @@ def vocabulary(inp: RuleInput) -> list[Finding]:
         if not seen:
             out.append(skipped("KTP-08", "no vocabulary field read", ev))
         elif off:
-            sev = Severity.MEDIUM if len(off) >= 2 else None
+            # Two official-looking fields off the vocabulary raise it to MEDIUM (the specification),
+            # when both were read confidently: two garbled readings on a poor capture are not a
+            # fake template.
+            sure = [o for o in off if confident(doc.fields.get(o.split("=")[0]), inp.thresholds)]
+            sev = Severity.MEDIUM if len(sure) >= 2 else None
+            ev["read_confidently"] = sure
             boxes = boxes_of(index, doc, *[o.split("=")[0] for o in off])
             out.append(
                 fail("KTP-08", "not official values: " + ", ".join(off), ev, boxes, severity=sev)
