@@ -262,3 +262,13 @@ def test_two_off_vocabulary_values_raise_medium_only_when_read_confidently() -> 
     unsure = conf(k, "occupation", 0.7)
     f = found(passport(), unsure)["KTP-08"]
     assert f.status is Status.FAIL and f.severity is Severity.LOW
+
+
+def test_a_lone_scrap_of_a_name_read_unsure_says_nothing_about_identity() -> None:
+    scrap = conf(ktp(full_name="BUN"), "full_name", 0.8)
+    f = found(passport(), scrap)
+    assert f["PP-08"].status is Status.NOT_PERFORMED
+    assert f["BUNDLE-01"].status is Status.NOT_PERFORMED
+    sure = conf(ktp(full_name="BUN"), "full_name", 0.97)
+    f = found(passport(), sure)
+    assert f["PP-08"].status is Status.FAIL and f["PP-08"].severity is Severity.HIGH

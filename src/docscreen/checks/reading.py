@@ -101,8 +101,8 @@ def trusted(
     doc: Document, thresholds: Thresholds, places: frozenset[str] = frozenset()
 ) -> Document:
     """``doc`` with the values its reader doubted withheld (value None, raw text kept): values read
-    with low confidence, names that are a place read elsewhere (``places``, letters only) or hold
-    digits of another line, one date read into two date fields, and a structurally broken MRZ (kept with ``found=False`` and the
+    with low confidence, names that are a place read elsewhere (``places``, letters only), hold
+    digits or words of another line, or are three letters or fewer read unsure, one date read into two date fields, and a structurally broken MRZ (kept with ``found=False`` and the
     reason)."""
     doubtful = {n: f for n, f in doc.fields.items() if low_confidence(f, thresholds)}
     for name in NAME_FIELDS:
@@ -111,8 +111,14 @@ def trusted(
             f is not None
             and f.value
             and f.source is FieldSource.VIZ
-            and (_letters(f.value) in places or wrong_line(f.value))
+            and (
+                _letters(f.value) in places
+                or wrong_line(f.value)
+                or (len(_letters(f.value)) <= 3 and not confident(f, thresholds))
+            )
         ):
+            # A place read elsewhere, another line, or a lone scrap of at most three letters read
+            # unsure (BUN): not enough of a name to say whose document it is.
             doubtful[name] = f
     for a, b in _DATE_PAIRS:
         fa, fb = doc.fields.get(a), doc.fields.get(b)
