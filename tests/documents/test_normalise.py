@@ -107,3 +107,13 @@ def test_compact_date_with_the_month_initial_read_as_a_digit() -> None:
     assert normalise_date("043AN2022") == "2022-01-04"
     assert normalise_date("17OCT2025") == "2025-10-17"
     assert normalise_date("12345678901") is None
+
+
+def test_name_look_alikes_inside_words_of_letters() -> None:
+    from docscreen.documents.normalise import normalise_name
+
+    assert normalise_name("GHALIYAT! NASYIAH") == "GHALIYATI NASYIAH"
+    assert normalise_name("SUART1NI") == "SUARTINI"
+    assert normalise_name("AR0N") == "ARON"
+    # Digits on their own are not letters (an address number read in place of a name).
+    assert normalise_name("JL. 1") == "JL. 1"

@@ -175,3 +175,41 @@ def test_a_whitelisted_look_that_agrees_gets_a_real_confidence() -> None:
     out = second_looks(FakeEngine(script=date_script), _page(), IDN_PASSPORT, birth, max_looks=2)
     assert out["birth_date"].value == "1985-07-12"
     assert 0.3 <= out["birth_date"].confidence < 0.9
+
+
+def test_a_line_that_reads_empty_is_read_again_without_what_follows_the_text() -> None:
+    """A guilloche after the name made tesseract return nothing for the whole line; the crop cut
+    where the letters end reads.  A name reading with the whole last token is not outvoted by
+    shorter ones whose last token is a piece of it."""
+    from docscreen.documents.second_look import Look, name_consensus
+
+    img = _page()
+    # Letter-sized marks where the name is printed, then a wide dark blob (the pattern).
+    for i in range(12):
+        x = 420 + 18 * i
+        img[262:282, x : x + 11] = 30
+    img[255:290, 700:1000] = 60
+    widths: list[int] = []
+
+    def script(image: np.ndarray, options: OcrOptions) -> list[Word]:
+        if "whitelist" in options.config:
+            return []
+        widths.append(image.shape[1])
+        if len(widths) == 1:
+            return []  # the whole line: nothing
+        return [
+            Word("KIANDRA", 0.9, (12, 12, 100, 30)),
+            Word("NURDIYANTI", 0.9, (130, 12, 150, 30)),
+        ]
+
+    first = Field("full_name", "KIANDRA YANTI", "KIANDRA YANTI", 0.6, (420, 262, 200, 20))
+    out = second_looks(FakeEngine(script=script), img, IDN_PASSPORT, {"full_name": first})
+    assert len(widths) >= 2 and widths[1] < widths[0]
+    assert out["full_name"].value == "KIANDRA NURDIYANTI"
+
+    looks = [
+        Look("KIANDRA TIN YANTI", 0.7, first),
+        Look("KIANDRA TINA NURDIYANTI", 0.9, first, 1.05),
+        Look("KIANDRA TINA", 0.9, first),
+    ]
+    assert name_consensus(looks) == "KIANDRA TINA NURDIYANTI"

@@ -172,6 +172,10 @@ def normalise_nik(text: str) -> str | None:
 def normalise_name(text: str) -> str | None:
     """Upper case, single spaces, stray OCR punctuation removed; None when nothing is left."""
     t = text.upper().replace("|", " ")
+    # Look-alikes inside or at the end of a word of letters: "GHALIYAT!" is GHALIYATI,
+    # "SUART1NI" SUARTINI, "AR0N" ARON (names print no digits or exclamation marks).
+    t = re.sub(r"(?<=[A-Z])[!1](?=[A-Z]|\s|$)|(?:(?<=\s)|^)!(?=[A-Z])", "I", t)
+    t = re.sub(r"(?<=[A-Z])0(?=[A-Z])", "O", t)
     t = re.sub(r"[^A-Z0-9'.,\- ]", " ", t)
     t = re.sub(r"\s+", " ", t).strip(" .,-:")
     return t or None

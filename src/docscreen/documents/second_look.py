@@ -158,6 +158,83 @@ def _ink_box(gray: NDArray[np.uint8]) -> tuple[int, int, int, int] | None:
     return x0, y0, x1, y1
 
 
+def text_span(gray: NDArray[np.uint8], text_px: float) -> tuple[int, int] | None:
+    """Columns of a line crop that hold the text: up to the end of the longest run of
+    letter-sized marks on one line, plus a margin.  None when no run is found (keep the crop).
+
+    A crop that runs on over a guilloche or a dark blob after the text makes tesseract return
+    nothing at all ("KIANDRA TINA NURDIYANTI" then the pattern: empty; the text alone: read).
+    Marks are found after local binarisation, so print faded by glare still counts.
+    """
+    h, w = gray.shape[:2]
+    if h < 6 or w < 3 * text_px:
+        return None
+    block = int(max(11, 2 * round(text_px) + 1))
+    ink = cv2.adaptiveThreshold(
+        cv2.GaussianBlur(gray, (3, 3), 0),
+        255,
+        cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
+        cv2.THRESH_BINARY_INV,
+        block,
+        10,
+    )
+    n, _, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    marks = [
+        (int(st[i, 0]), int(st[i, 0] + st[i, 2]), float(st[i, 1] + st[i, 3] / 2))
+        for i in range(1, n)
+        if 0.45 * text_px <= st[i, 3] <= 2.2 * text_px
+        and st[i, 2] <= 2.5 * text_px
+        and st[i, cv2.CC_STAT_AREA] >= 0.12 * st[i, 2] * st[i, 3]
+    ]
+    if len(marks) < 2:
+        return None
+    mid = float(np.median([m[2] for m in marks]))
+    marks = sorted(m for m in marks if abs(m[2] - mid) <= 0.5 * text_px)
+    runs: list[list[tuple[int, int, float]]] = []
+    for m in marks:
+        if runs and m[0] - max(r[1] for r in runs[-1]) <= 2.0 * text_px:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    run = max(runs, key=len)
+    if len(run) < 2:
+        return None
+    # Only the end is cut: the left edge comes from the label or the layout, and a run can
+    # break inside the text where glare or a dark patch merges letters.
+    x1 = min(w, max(r[1] for r in run) + round(1.5 * text_px))
+    if x1 >= w - text_px:
+        return None
+    return 0, x1
+
+
+def _read(
+    engine: OcrEngine,
+    crop: NDArray[np.uint8],
+    text_px: float,
+    variant: int,
+    options: OcrOptions,
+    x0: int,
+    y0: int,
+) -> list[Word]:
+    """Tesseract's words in a prepared crop, boxes back in page coordinates."""
+    prepared, k = prepare(crop, text_px, variant)
+    pad = 12
+    return [
+        Word(
+            wd.text,
+            wd.confidence,
+            (
+                round((wd.box[0] - pad) / k) + x0,
+                round((wd.box[1] - pad) / k) + y0,
+                round(wd.box[2] / k),
+                round(wd.box[3] / k),
+            ),
+            wd.line,
+        )
+        for wd in engine.words(prepared, options)
+    ]
+
+
 def read_crop(
     engine: OcrEngine,
     image: NDArray[np.uint8],
@@ -190,22 +267,16 @@ def read_crop(
     sign: str | None = None
     if spec.kind == "blood":
         sign = blood_sign(_gray(crop), text_px)
-    prepared, k = prepare(crop, text_px, variant)
-    pad = 12
-    words = [
-        Word(
-            wd.text,
-            wd.confidence,
-            (
-                round((wd.box[0] - pad) / k) + x0,
-                round((wd.box[1] - pad) / k) + y0,
-                round(wd.box[2] / k),
-                round(wd.box[3] / k),
-            ),
-            wd.line,
-        )
-        for wd in engine.words(prepared, _options(spec, variant, lone))
-    ]
+    words = _read(engine, crop, text_px, variant, _options(spec, variant, lone), x0, y0)
+    if not words and not lone:
+        # Nothing at all: a guilloche or a dark blob after the text can make tesseract give up
+        # on the whole line; the text alone, cut where its letters end, reads.
+        span = text_span(_gray(crop), text_px)
+        if span is not None:
+            words = _read(
+                engine, crop[:, span[0] : span[1]], text_px, variant,
+                _options(spec, variant, lone), x0 + span[0], y0,
+            )  # fmt: skip
     if spec.kind == "name":
         words = _trim_name(words)
         if words and sum(w.confidence for w in words) / len(words) < 0.5:
@@ -475,7 +546,11 @@ def name_consensus(looks: Sequence[Look]) -> str | None:
         return None
 
     def near(a: str, b: str) -> bool:
-        return fuzz.ratio(a, b) >= 75
+        # A piece of a token supports it too: "YANTI" (the page pass lost "NURDI") for
+        # "NURDIYANTI", so a reading with the whole name is not outvoted by shorter ones.
+        return fuzz.ratio(a, b) >= 75 or (
+            min(len(a), len(b)) >= 4 and fuzz.partial_ratio(a, b) >= 90
+        )
 
     def support(i: int, t: str) -> int:
         return sum(1 for j, tj in enumerate(toks) if j != i and any(near(t, u) for u in tj))
