@@ -244,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def summary(group: list[dict[str, Any]]) -> str:
         n = len(group)
+        if n == 0:
+            return "   0 |      - |      - |      - |       - |    - |    -"
         found = [r for r in group if r["found"]]
         errs = [r["error"] for r in found]
         good = sum(1 for e in errs if e <= GOOD)

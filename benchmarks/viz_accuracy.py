@@ -100,6 +100,49 @@ def _non_documents(out: Path, n: int, seed: int) -> list[Path]:
     return paths
 
 
+OTHER_KINDS = ["td1_card", "td2_card", "visa_a", "visa_b"]
+# The reader's kind for each generated kind (both visa formats are "visa").
+OTHER_AS = {"td1_card": "td1_card", "td2_card": "td2_card", "visa_a": "visa", "visa_b": "visa"}
+
+
+def _other_table(
+    folder: Path,
+    rows: list[dict[str, Any]],
+    results: list[tuple[Document, float, float]],
+    failures: list[dict[str, Any]],
+) -> None:
+    """Per-field accuracy on the other kinds (cards and visas), per kind: not in the figures."""
+    ok: dict[tuple[str, str], int] = defaultdict(int)
+    n: dict[tuple[str, str], int] = defaultdict(int)
+    kind_ok: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row, (doc, _secs, _cpu) in zip(rows, results, strict=True):
+        truth = json.loads((folder / row["truth"]).read_text())
+        kind = truth["specimen_kind"]
+        kind_ok[kind][0] += int(doc.kind.value == OTHER_AS[kind])
+        kind_ok[kind][1] += 1
+        bad: dict[str, Any] = {}
+        for name, spec in truth["fields"].items():
+            got = doc.value(name)
+            n[(kind, name)] += 1
+            ok[(kind, name)] += int(got == spec["value"])
+            if got != spec["value"]:
+                bad[name] = [got, spec["value"]]
+        if bad:
+            failures.append({"image": str(folder / row["image"]), "kind": [doc.kind.value, kind],
+                             "fields": bad})  # fmt: skip
+    names = sorted({name for _, name in n})
+    kinds = [k for k in OTHER_KINDS if kind_ok[k][1]]
+    print(f"\n## other kinds ({len(rows)} realistic captures; not part of the figures above)\n")
+    print("| field | " + " | ".join(kinds) + " |")
+    print("|---|" + "---:|" * len(kinds))
+    for name in names:
+        cells = [f"{ok[(k, name)]}/{n[(k, name)]}" if n[(k, name)] else "-" for k in kinds]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print(
+        "| document type | " + " | ".join(f"{kind_ok[k][0]}/{kind_ok[k][1]}" for k in kinds) + " |"
+    )
+
+
 def _within_one(a: str | None, b: str) -> bool:
     return a is not None and Levenshtein.distance(a, b) <= 1
 
@@ -162,6 +205,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--dump", type=Path, default=None, help="copy failing images and their readings here"
     )
+    ap.add_argument(
+        "--other",
+        type=int,
+        default=0,
+        help="also read this many TD1/TD2 cards and MRV-A/B visas (a separate table)",
+    )
     args = ap.parse_args(argv)
     read_mrz = not args.no_mrz
 
@@ -175,6 +224,12 @@ def main(argv: list[str] | None = None) -> int:
         generate(
             bad_dir, args.unusable, args.seed + 500, kinds=KINDS, capture="unusable", options=opts
         )
+    other_dir = work / "other"
+    if args.other and not (other_dir / "index.jsonl").exists():
+        generate(
+            other_dir, args.other, args.seed + 900, kinds=OTHER_KINDS, capture="realistic",
+            options=opts,
+        )  # fmt: skip
     non_dir.mkdir(parents=True, exist_ok=True)
     nondocs = _non_documents(non_dir, args.nondocs, args.seed)
     print(f"generated in {time.perf_counter() - t0:.0f} s into {work}", file=sys.stderr)
@@ -198,16 +253,20 @@ def main(argv: list[str] | None = None) -> int:
     t_read = time.perf_counter()
     real_rows = rows(real_dir)
     bad_rows = rows(bad_dir)
+    other_rows = rows(other_dir) if args.other else []
     results = _run_all(
         [real_dir / r["image"] for r in real_rows]
         + [bad_dir / r["image"] for r in bad_rows]
-        + list(nondocs),
+        + list(nondocs)
+        + [other_dir / r["image"] for r in other_rows],
         args.workers,
         read_mrz,
     )
     real_res = results[: len(real_rows)]
     bad_res = results[len(real_rows) : len(real_rows) + len(bad_rows)]
-    non_res = results[len(real_rows) + len(bad_rows) :]
+    n_main = len(real_rows) + len(bad_rows) + len(nondocs)
+    non_res = results[len(real_rows) + len(bad_rows) : n_main]
+    other_res = results[n_main:]
     read_wall = time.perf_counter() - t_read
 
     cpu_real: list[float] = []
@@ -317,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
         f"tesseract: lang={OCR_OPTIONS.lang} --oem 1 --psm {OCR_OPTIONS.psm}, one pass on the rectified "
         f"document at {OCR_PX_PER_MM:g} px/mm, OMP_THREAD_LIMIT=1"
     )
+    if other_rows:
+        _other_table(other_dir, other_rows, other_res, failures)
     if args.failures:
         with args.failures.open("w") as fh:
             for f in failures:
