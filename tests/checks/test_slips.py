@@ -272,3 +272,10 @@ def test_a_lone_scrap_of_a_name_read_unsure_says_nothing_about_identity() -> Non
     sure = conf(ktp(full_name="BUN"), "full_name", 0.97)
     f = found(passport(), sure)
     assert f["PP-08"].status is Status.FAIL and f["PP-08"].severity is Severity.HIGH
+
+
+def test_a_birthplace_read_in_part_is_not_another_place() -> None:
+    f = found(passport(birth_place="NG"), ktp())["PP-09"]
+    assert f.status is Status.NOT_PERFORMED and "in part" in f.explanation
+    assert found(passport(birth_place="KOTA KUPANG"), ktp())["PP-09"].status is Status.PASS
+    assert found(passport(birth_place="ENDE"), ktp())["PP-09"].status is Status.FAIL

@@ -310,6 +310,9 @@ def passport_versus_ktp(inp: RuleInput) -> list[Finding]:
     elif garbled(pa) or garbled(pb) or norm_sex(pa) or norm_sex(pb):
         # Debris, or the sex line read into the birthplace: the reader took the wrong line.
         out.append(skipped("PP-09", f"birthplace misread: {pa} / {pb}"))
+    elif place_piece(pa, pb):
+        # NG of KUPANG, KUPA of KUPANG: one reading kept only the start or end of the other.
+        out.append(skipped("PP-09", f"birthplace read in part: {pa} / {pb}"))
     else:
         score = fuzz.token_set_ratio(_place(pa), _place(pb))
         ev9: JsonDict = {"passport": pa, "ktp": pb, "score": round(score, 1)}
@@ -361,6 +364,12 @@ def _just_in_time(
     why += "; passport issued outside the KTP province" if far else " (alone: informative)"
     boxes = boxes_of(pi, p, "issue_date") + boxes_of(ki, k, "issue_date")
     return fail("PP-11", why, ev, boxes, severity=None if far else Severity.LOW)
+
+
+def place_piece(a: str, b: str) -> bool:
+    """One place reading is the start or the end of the other (letters only, two or more)."""
+    x, y = sorted((re.sub(r"[^A-Z]", "", _place(a)), re.sub(r"[^A-Z]", "", _place(b))), key=len)
+    return 2 <= len(x) < len(y) and (y.startswith(x) or y.endswith(x))
 
 
 def _place(text: str) -> str:
