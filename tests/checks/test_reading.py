@@ -51,7 +51,9 @@ def test_a_date_read_with_low_confidence_is_not_compared() -> None:
     k = with_confidence(ktp(birth_date="17-05-1996"), "birth_date", 0.2)
     found = findings(passport(), k)
     assert found["KTP-02"].status is Status.NOT_PERFORMED
-    assert found["PP-06"].status is Status.NOT_PERFORMED  # no trusted KTP date to compare
+    # No trusted printed KTP date: the KTP's NIK states the birth date instead, and agrees.
+    assert found["PP-06"].status is Status.PASS
+    assert found["PP-06"].evidence["ktp_kk"] == ["idn_ktp#1.nik=1995-05-17"]
     assert findings(passport(), ktp(birth_date="17-05-1996"))["KTP-02"].status is Status.FAIL
 
 

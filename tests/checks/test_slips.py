@@ -279,3 +279,14 @@ def test_a_birthplace_read_in_part_is_not_another_place() -> None:
     assert f.status is Status.NOT_PERFORMED and "in part" in f.explanation
     assert found(passport(birth_place="KOTA KUPANG"), ktp())["PP-09"].status is Status.PASS
     assert found(passport(birth_place="ENDE"), ktp())["PP-09"].status is Status.FAIL
+
+
+def test_the_nik_states_the_ktp_birth_date_when_the_print_was_not_read() -> None:
+    # A 15-year-old's passport; the photocopied KTP lost its date line, its NIK says 2007: 18+.
+    birth, claimed = dt.date(2011, 3, 4), dt.date(2007, 11, 20)
+    pp = passport(td3(birth=birth), birth_date=birth.isoformat())
+    k = ktp(birth_date=None, nik=build_nik("537101", claimed, "M", 12))
+    findings = run_rules(rule_input([pp, k]))
+    f = {x.code: x for x in findings}
+    assert f["PP-06b"].status is Status.FAIL and "nik" in f["PP-06b"].explanation
+    assert decide(findings).risk is Risk.ALERT

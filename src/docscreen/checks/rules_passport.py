@@ -176,8 +176,13 @@ def _crosses(a: dt.date, b: dt.date, day: dt.date, limit: int) -> bool:
 @rule("PP-06", "PP-06b")
 def passport_versus_ktp_birth(inp: RuleInput) -> list[Finding]:
     pp_claims = passport_birth_claims(inp)
-    others = [c for c in birth_claims(inp, include_nik=False)
-              if (c.kind == "idn_ktp" and c.zone == "viz") or c.zone == "kk"]  # fmt: skip
+    claims = birth_claims(inp)
+    others = [c for c in claims if (c.kind == "idn_ktp" and c.zone == "viz") or c.zone == "kk"]
+    # A KTP whose printed birth date was not read still states it in its NIK (digits 7-12,
+    # self-checking): that is the KTP's claim then (a photocopied KTP often loses the date line).
+    printed = {c.document for c in others}
+    others += [c for c in claims
+               if c.kind == "idn_ktp" and c.zone == "nik" and c.document not in printed]  # fmt: skip
     if not pp_claims or not others:
         why = "needs a passport and a KTP/KK birth date"
         return [skipped("PP-06", why), skipped("PP-06b", why)]
