@@ -288,6 +288,52 @@ def sidtd(th: Thresholds) -> list[str]:
     return lines
 
 
+def _blank_copy_move(path: str) -> tuple[str, float | None]:
+    from docscreen.forensics.copymove import blank_residuals
+    from docscreen.forensics.page import prepare
+    from docscreen.forensics.reference import best_registration
+
+    truth = json.loads(Path(path).read_text())
+    doc = _document(truth)
+    digits = frozenset(n for n, f in doc.fields.items() if any(c.isdigit() for c in f.raw))
+    try:
+        page = prepare(
+            load_image(Path(path).parent / truth["image"]).pixels,
+            {n: f.box for n, f in doc.fields.items() if f.box},
+        )  # type: ignore[misc]
+        reg = best_registration(page, doc.kind.value)
+    except (cv2.error, ValueError):
+        return truth["specimen_kind"], None
+    if reg is None or reg.correlation < 0.4:
+        return truth["specimen_kind"], None
+    res = blank_residuals(reg, page, digits)
+    return truth["specimen_kind"], max((v[0] for v in res.values()), default=None)
+
+
+def blank_copy_move(count: int, jobs: int) -> list[str]:
+    """The copy-move blank comparison (``copymove.blank_residuals``) on calibration genuine and
+    copy-move documents 0..count (same seeds), per layout: AUC and medians."""
+    out: dict[str, list[tuple[str, float | None]]] = {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for cls in ("genuine", "copy_move"):
+            paths = [str(p) for p in _by_seed(CACHE / "calibration" / cls)[:count]]
+            out[cls] = list(pool.map(_blank_copy_move, paths, chunksize=4))
+    lines = ["| layout | genuine | copy-move | AUC | genuine median | forged median |"]
+    lines.append("|---|---|---|---|---|---|")
+    kinds = [*sorted({k for k, _ in out["genuine"]}), "all"]
+    for kind in kinds:
+        g = [v for k, v in out["genuine"] if kind in (k, "all")]
+        f = [v for k, v in out["copy_move"] if kind in (k, "all")]
+        gs = [v for v in g if v is not None]
+        fs = [v for v in f if v is not None]
+        lines.append(
+            f"| {kind} | {len(gs)}/{len(g)} | {len(fs)}/{len(f)} | {_auc(f, g):.3f} | "
+            f"{statistics.median(gs) if gs else float('nan'):.2f} | "
+            f"{statistics.median(fs) if fs else float('nan'):.2f} |"
+        )
+    return lines
+
+
 def learn_template(first: int, count: int) -> Path:
     """Glyph templates from calibration GENUINE documents ``first .. first+count`` (not the ones
     the thresholds are set on, never the test split)."""
@@ -363,7 +409,18 @@ def main() -> None:
         help="also set the thresholds on calibration genuine documents FIRST..FIRST+COUNT "
         "(e.g. 240:120, after the reference-learning slice)",
     )
+    ap.add_argument(
+        "--blank-copy-move",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only measure the copy-move blank comparison on calibration documents 0..N",
+    )
     a = ap.parse_args()
+    if a.blank_copy_move:
+        for line in blank_copy_move(a.blank_copy_move, a.jobs):
+            print(line)
+        return
     if a.learn_reference:
         print("layout references written to", learn_reference(a.calibration, a.learn_reference))
     if a.learn_template:
