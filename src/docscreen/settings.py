@@ -191,7 +191,7 @@ MATCH_THRESHOLD = FloatSetting(
 )
 MATCH_NAME_ONLY_THRESHOLD = FloatSetting(
     "DOCSCREEN_MATCH_NAME_ONLY_THRESHOLD",
-    0.550,
+    0.558,
     0.5,
     1.0,
     "Case-match alert threshold for a query with neither birth date nor nationality: "
