@@ -213,3 +213,22 @@ def test_a_line_that_reads_empty_is_read_again_without_what_follows_the_text() -
         Look("KIANDRA TINA", 0.9, first),
     ]
     assert name_consensus(looks) == "KIANDRA TINA NURDIYANTI"
+
+
+def test_text_span_of_marks_on_two_lines_keeps_the_crop() -> None:
+    """Letter-sized marks on two lines far apart (the median line between them): no run of
+    letters, so the crop is kept as it is (this raised on an empty run before)."""
+    from docscreen.documents.second_look import text_span
+
+    g = np.full((60, 400), 230, np.uint8)
+    g[5:20, 10:20] = 20
+    g[5:20, 30:40] = 20
+    g[40:55, 200:210] = 20
+    g[40:55, 230:240] = 20
+    assert text_span(g, 15.0) is None
+    # One line of letters, then blank paper: cut after the letters.
+    h = np.full((30, 600), 230, np.uint8)
+    for i in range(6):
+        h[8:23, 20 + 16 * i : 30 + 16 * i] = 20
+    span = text_span(h, 15.0)
+    assert span is not None and 100 <= span[1] <= 150

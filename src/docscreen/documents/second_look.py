@@ -190,6 +190,8 @@ def text_span(gray: NDArray[np.uint8], text_px: float) -> tuple[int, int] | None
         return None
     mid = float(np.median([m[2] for m in marks]))
     marks = sorted(m for m in marks if abs(m[2] - mid) <= 0.5 * text_px)
+    if not marks:
+        return None
     runs: list[list[tuple[int, int, float]]] = []
     for m in marks:
         if runs and m[0] - max(r[1] for r in runs[-1]) <= 2.0 * text_px:
