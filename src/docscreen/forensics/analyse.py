@@ -33,15 +33,15 @@ class Thresholds:
     detection rate and false-positive rate they give on the separate test split.
     """
 
-    seam: float = 1.395
-    glyphs: float = 7.544  # layout mode (a layout reference registered)
+    seam: float = 1.337
+    glyphs: float = 7.540  # layout mode (a layout reference registered)
     # Template/sibling fallback of the glyph signal (another scale): the template-mode threshold
     # of the previous calibration; no sibling-mode threshold has been calibrated.
     glyphs_fallback: float = 40.68
-    copy_move: float = 0.849
-    photo: float = 1.069
+    copy_move: float = 0.874
+    photo: float = 1.191
     photocopy: float = 0.773
-    recapture: float = 2.874
+    recapture: float = 2.935
 
 
 # Where the portrait sits on each layout (fractions of the flat page: x, y, w, h), measured on
