@@ -80,6 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # a bug: one line for the user, the traceback with -v
+        logging.getLogger("docscreen").info("internal error", exc_info=True)
+        print(
+            f"docscreen: internal error: {type(exc).__name__}: {exc} (run with -v for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 def run() -> None:
