@@ -20,6 +20,7 @@ import json
 import os
 import statistics
 import time
+from collections.abc import Collection
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -29,9 +30,12 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 from PIL import Image
 
 from docscreen.forensics import Hints, Thresholds, analyse
+from docscreen.forensics.page import Page
+from docscreen.forensics.reference import Registered, local_shift
 from docscreen.imaging.load import load_image
 from docscreen.models import Document, DocumentKind, Field
 
@@ -288,8 +292,90 @@ def sidtd(th: Thresholds) -> list[str]:
     return lines
 
 
+# --- experiment: each glyph's background against the registered blank (copy-move) ----------
+# Kept here, not in the package: it measured at chance (AUC 0.56; docs/TAMPER.md says why), so
+# `forensics.analyse` does not use it. --------------------------
+#
+# A genuine glyph sits on the blank's own security print; a glyph pasted from elsewhere brings the
+# print of its source (measured before capture on 360 calibration forgeries: the pasted cell,
+# outside the new glyph's ink, differs from the blank by 9-11 grey levels on average on every
+# generated layout, genuine cells by 0).  So every glyph cell of the digit fields is compared with
+# the blank under it, after a local gain/offset fit on the whole line's background: the cell's
+# mean squared residual over the median of the line's cells.
+
+
+def _cells(ink: npt.NDArray[np.bool_], height: int) -> list[tuple[int, int]]:
+    """Column spans of the full-height glyphs of one line (``ink`` cropped to the line)."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    spans = []
+    for i in range(1, n):
+        x, _, w, hh, area = (int(v) for v in stats[i])
+        if hh >= 0.55 * height and area >= 6 and w <= 1.5 * height:
+            spans.append((x, x + w))
+    return sorted(spans)
+
+
+def blank_residuals(
+    reg: Registered, page: Page, targets: Collection[str] | None
+) -> dict[str, tuple[float, tuple[int, int, int, int]]]:
+    """Per digit field: the largest cell score and that cell's box (flat-page pixels)."""
+    H, W = reg.grey.shape
+    blank = np.asarray(
+        cv2.resize(reg.ref.blank, (W, H), interpolation=cv2.INTER_LINEAR), np.float32
+    )
+    boxes = [reg.from_page(ln.box) for ln in page.fields]
+    out: dict[str, tuple[float, tuple[int, int, int, int]]] = {}
+    for line, box in zip(page.fields, boxes, strict=True):
+        if targets is not None and line.name not in targets:
+            continue
+        sh = local_shift(reg, box, boxes)
+        if sh is None or sh[2] < 0.3:
+            continue
+        x, y, w, h = box
+        padx, pady = max(3, h // 2), max(2, h // 4)
+        x0, y0 = max(0, x - padx), max(0, y - pady)
+        x1, y1 = min(W, x + w + padx), min(H, y + h + pady)
+        if x1 - x0 < 2 * h or y1 - y0 < 6:
+            continue
+        g = reg.grey[y0:y1, x0:x1]
+        paper = reg.paper[y0:y1, x0:x1]
+        centre = ((x0 + x1 - 1) / 2 + sh[0], (y0 + y1 - 1) / 2 + sh[1])
+        b = np.asarray(cv2.getRectSubPix(blank, (x1 - x0, y1 - y0), centre), np.float32)
+        depth = paper - g
+        strong = float(np.percentile(depth, 99.5))
+        ink = depth > max(25.0, 0.45 * strong)
+        # Background: neither the page's ink nor the blank's static print, with their rims.
+        fore = ink | ((np.percentile(b, 90) - b) > 40)
+        bgm = cv2.dilate(fore.astype(np.uint8), np.ones((3, 3), np.uint8)) == 0
+        if bgm.sum() < 30:
+            continue
+        gv, bv = g[bgm].astype(np.float64), b[bgm].astype(np.float64)
+        # Gain and offset of this capture over the line (light, contrast, JPEG smoothing).
+        A = np.stack([bv, np.ones_like(bv)], axis=1)
+        coef, *_ = np.linalg.lstsq(A, gv, rcond=None)
+        res = np.zeros(g.shape, np.float64)
+        res[bgm] = gv - A @ coef
+        spans = _cells(ink[y - y0 : y + h - y0 + 1, :], h)
+        if len(spans) < 3:
+            continue
+        cy0, cy1 = max(0, y - y0 - max(1, h // 6)), min(y1 - y0, y + h - y0 + max(1, h // 5))
+        scores: list[tuple[float, int, int]] = []
+        for sx0, sx1 in spans:
+            cm = bgm[cy0:cy1, sx0:sx1]
+            if cm.sum() < 6:
+                continue
+            cr = res[cy0:cy1, sx0:sx1][cm]
+            scores.append((float(np.mean(cr * cr)), sx0, sx1))
+        if len(scores) < 3:
+            continue
+        ref = float(np.median([s[0] for s in scores])) + 4.0  # + a floor of 2 grey levels
+        top = max(scores)
+        cell = (x0 + top[1], y0 + cy0, top[2] - top[1], cy1 - cy0)
+        out[line.name] = (float(np.log(top[0] + 4.0) - np.log(ref)), reg.to_page(cell))
+    return out
+
+
 def _blank_copy_move(path: str) -> tuple[str, float | None]:
-    from docscreen.forensics.copymove import blank_residuals
     from docscreen.forensics.page import prepare
     from docscreen.forensics.reference import best_registration
 
@@ -311,7 +397,7 @@ def _blank_copy_move(path: str) -> tuple[str, float | None]:
 
 
 def blank_copy_move(count: int, jobs: int) -> list[str]:
-    """The copy-move blank comparison (``copymove.blank_residuals``) on calibration genuine and
+    """The copy-move blank comparison (``blank_residuals`` above) on calibration genuine and
     copy-move documents 0..count (same seeds), per layout: AUC and medians."""
     out: dict[str, list[tuple[str, float | None]]] = {}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
