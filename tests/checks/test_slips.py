@@ -290,3 +290,15 @@ def test_the_nik_states_the_ktp_birth_date_when_the_print_was_not_read() -> None
     f = {x.code: x for x in findings}
     assert f["PP-06b"].status is Status.FAIL and "nik" in f["PP-06b"].explanation
     assert decide(findings).risk is Risk.ALERT
+
+
+def test_a_name_token_cut_short_read_unsure_is_not_another_name() -> None:
+    pp = passport(td3(surname="WIDIASTUTI", given="TALIA"), full_name="TALIA WIDIASTUTI")
+    unsure = conf(ktp(full_name="TALIA WIDIAST"), "full_name", 0.78)
+    f = found(pp, unsure)["PP-08"]
+    assert f.status is Status.NOT_PERFORMED and "cut short" in f.explanation
+    # Read confidently, the shorter token is a name of its own; another name is never a cut.
+    sure = conf(ktp(full_name="TALIA WIDIAST"), "full_name", 0.97)
+    assert found(pp, sure)["PP-08"].status is Status.FAIL
+    other = conf(ktp(full_name="TALIA AMINAH"), "full_name", 0.6)
+    assert found(pp, other)["PP-08"].status is Status.FAIL

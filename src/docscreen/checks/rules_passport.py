@@ -238,6 +238,45 @@ def _domestic(inp: RuleInput) -> bool:
     return any(k in kind for k in ("domestic", "informal", "rumah tangga", "prt", "caregiver"))
 
 
+def _cuts(short: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    return bool(short) and all(
+        len(u) >= 4 and any(w != u and w.startswith(u) for w in whole) for u in short
+    )
+
+
+def _cut_reading(
+    left: tuple[str, ...],
+    right: tuple[str, ...],
+    a: str,
+    b: str,
+    p: Document,
+    k: Document,
+    inp: RuleInput,
+) -> str | None:
+    """Why a PP-08 difference is a name read cut short, or None: every left-over token of one name
+    (``left``/``right``: the comparison's left-overs; 4 letters or more) is the start of a left-over token of the other (WIDIAST of WIDIASTUTI) and
+    the name holding the cut tokens was not read confidently.  Read confidently, a shorter token is
+    another name (AGUS is not AGUSTINUS)."""
+    if _cuts(left, right):
+        short, whole = left, right
+    elif _cuts(right, left):
+        short, whole = right, left
+    else:
+        return None
+    if all(u in indonesian_tokens(b) for u in short):
+        holder = k.fields.get("full_name")
+    elif a == p.value("full_name"):
+        holder = p.fields.get("full_name")
+    else:  # the MRZ name: a cut there is the MRZ's own truncation, which MRZ-VIZ-NAME judges
+        return None
+    if holder is None or confident(holder, inp.thresholds):
+        return None
+    return (
+        f"name read cut short ({' '.join(short)} of {' '.join(whole)}; {holder.name} read at "
+        f"{100 * holder.confidence:.0f}%, < {inp.thresholds.min_mismatch_confidence}%)"
+    )
+
+
 @rule("PP-07", "PP-08", "PP-09", "PP-10", "PP-11")
 def passport_versus_ktp(inp: RuleInput) -> list[Finding]:
     codes = ("PP-07", "PP-08", "PP-09", "PP-10", "PP-11")
@@ -299,6 +338,8 @@ def passport_versus_ktp(inp: RuleInput) -> list[Finding]:
                     f"name read incompletely ({short.name} read at {100 * short.confidence:.0f}%, "
                     f"< {inp.thresholds.min_mismatch_confidence}%): its tokens all agree"
                 )
+        if not cmp.same and misread is None and cmp.unmatched_left:
+            misread = _cut_reading(cmp.unmatched_left, cmp.unmatched_right, a, b, p, k, inp)
         if cmp.same:
             out.append(passed("PP-08", cmp.explain(), ev8))
         elif misread:
