@@ -153,3 +153,53 @@ def test_a_value_without_a_confidence_is_not_doubted() -> None:
     # A date changed by years (what a forger does) read by a look that gives no confidence.
     k = with_confidence(ktp(birth_date="23-08-1998"), "birth_date", 0.0)
     assert findings(passport(), k)["KTP-02"].status is Status.FAIL
+
+
+def test_a_printed_name_read_as_junk_is_not_another_name_than_the_mrz() -> None:
+    # A photocopied data page whose name read as N KAY at 37% (MRZ: NDUN YOHANES): unreadable.
+    junk = with_confidence(passport(full_name="N KAY"), "full_name", 0.37)
+    found = findings(junk, ktp())
+    assert found["MRZ-VIZ-NAME"].status is Status.NOT_PERFORMED
+    assert "unreadable" in found["MRZ-VIZ-NAME"].explanation
+    assert found["PP-03"].status is not Status.FAIL
+    assert found["PP-08"].status is Status.PASS  # the MRZ name stands in for the printed one
+    # A long junk reading of whole-looking words, at low confidence, likewise.
+    long_junk = with_confidence(passport(full_name="KETAMAN KEMANYANAGA AAN"), "full_name", 0.37)
+    assert findings(long_junk, ktp())["MRZ-VIZ-NAME"].status is Status.NOT_PERFORMED
+    # The same reading at 50% or above, or without a score, is another name: it still fails.
+    for conf in (0.5, 0.9, 0.0):
+        doc = with_confidence(passport(full_name="N KAY"), "full_name", conf)
+        assert findings(doc, ktp())["MRZ-VIZ-NAME"].status is Status.FAIL, conf
+        assert findings(doc, ktp())["PP-03"].status is Status.FAIL, conf
+    # A low-confidence name sharing a token with the MRZ is judged as before (one token differs).
+    part = with_confidence(passport(full_name="YOHANES MARKUS"), "full_name", 0.37)
+    assert findings(part, ktp())["MRZ-VIZ-NAME"].status is Status.FAIL
+    # The threshold is a policy setting.
+    strict = rule_input([junk, ktp()], thresholds=Thresholds(min_name_confidence=30))
+    by_code = {f.code: f for f in run_rules(strict)}
+    assert by_code["MRZ-VIZ-NAME"].status is Status.FAIL
+
+
+def test_a_name_swap_read_as_well_as_the_rest_is_still_caught() -> None:
+    # name_swap prints another name (MRZ too, on a passport); forged names read at 0.88-0.93 on
+    # the development captures, like genuine ones.
+    swapped = passport(full_name="EGA PUTRA", mrz=td3(surname="PUTRA", given="EGA"))
+    found = findings(with_confidence(swapped, "full_name", 0.92), ktp())
+    assert found["PP-08"].status is Status.FAIL
+    k = with_confidence(ktp(full_name="OPHELIA WASTUTI"), "full_name", 0.9)
+    assert findings(passport(), k)["PP-08"].status is Status.FAIL
+
+
+def test_a_birthplace_read_off_a_caption_is_not_compared() -> None:
+    # The passport's birthplace read as the expiry caption (Tanggal Habis Berlaku / Date of Expiry).
+    pp = passport(birth_place="HABIS BERTANU OF EXP")
+    found = findings(pp, ktp(birth_place="ENDE"))
+    assert found["PP-09"].status is Status.NOT_PERFORMED
+    assert "caption" in found["PP-09"].explanation
+    assert findings(passport(), ktp(birth_place="TEMPAT LAHIR"))["PP-09"].status is (
+        Status.NOT_PERFORMED
+    )
+    # A real other place is still a finding, and so is a place with a caption-like word inside
+    # none of the captions has (KOTA is no caption word).
+    assert findings(passport(), ktp(birth_place="ENDE"))["PP-09"].status is Status.FAIL
+    assert findings(passport(), ktp(birth_place="KOTA ENDE"))["PP-09"].status is Status.FAIL

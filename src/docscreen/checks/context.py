@@ -42,6 +42,9 @@ class Thresholds:
     # A printed value one character away from what it is compared with is a misreading unless it
     # was read at least this confidently (percent; checks.reading.slip).
     min_mismatch_confidence: int = 90
+    # A printed name read below this confidence (percent) that shares no token with the MRZ name
+    # is an unreadable name, not another one (checks.reading.unsure_name).
+    min_name_confidence: int = 50
     validity_grace_days: int = 31  # passports may run a few weeks past 5/10 years
     passport_max_years: int = 10
     card_max_years: int = 15

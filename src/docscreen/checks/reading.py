@@ -228,6 +228,40 @@ def names_misread(unmatched: tuple[str, ...], extra: tuple[str, ...]) -> str | N
     return None
 
 
+# Words of the layouts' captions (Tempat Lahir / Place of Birth, Tanggal Habis Berlaku / Date of
+# Expiry, Kantor yang Mengeluarkan / Issuing Office...): read inside a place, the reader took a
+# caption for the value.
+CAPTION_WORDS = frozenset({"TEMPAT", "TGL", "TANGGAL", "LAHIR", "PLACE", "OF", "BIRTH", "DATE",
+                           "HABIS", "BERLAKU", "HINGGA", "EXPIRY", "EXP", "ISSUE", "PENGELUARAN",
+                           "KANTOR", "MENGELUARKAN", "ISSUING", "OFFICE", "JENIS", "KELAMIN",
+                           "SEX", "NAMA", "NAME"})  # fmt: skip
+
+
+def caption_read(text: str) -> str | None:
+    """The caption words (HABIS, OF, EXP...) in a printed place reading, or None: a place holding
+    one was read off (part of) a caption, so it says nothing about where the holder was born."""
+    words = [w for w in re.split(r"[^A-Z]+", text.upper()) if w in CAPTION_WORDS]
+    return " ".join(words) if words else None
+
+
+def unsure_name(doc: Document, thresholds: Thresholds) -> str | None:
+    """Why the printed name of ``doc`` is too unsure to be called another name, or None: every
+    printed name field with a value was read below ``min_name_confidence`` (a confidence of
+    exactly 0, no score, is not doubt).  Used only when the reading shares no token with the
+    name it is compared with: a name read that badly (N KAY for MELANI CINTA at 37%) is
+    unreadable; a forged name is printed as clearly as the rest and read as well."""
+    read = [
+        f
+        for n in NAME_FIELDS
+        if (f := doc.fields.get(n)) is not None and f.value and f.source is FieldSource.VIZ
+    ]
+    limit = thresholds.min_name_confidence / 100.0
+    if not read or not all(0.0 < f.confidence < limit for f in read):
+        return None
+    how = ", ".join(f"{f.name} read at {100 * f.confidence:.0f}%" for f in read)
+    return f"printed name unreadable ({how}, < {thresholds.min_name_confidence}%)"
+
+
 def garbled(text: str) -> bool:
     """A printed word value (place, religion, occupation...) that the reader garbled: digits or
     stray symbols inside, or nothing but debris tokens."""

@@ -16,7 +16,14 @@ from docscreen.checks.context import (
     norm_sex,
 )
 from docscreen.checks.names import compare_indonesian, indonesian_tokens
-from docscreen.checks.reading import confident, date_slip, garbled, issue_slip, names_misread
+from docscreen.checks.reading import (
+    caption_read,
+    confident,
+    date_slip,
+    garbled,
+    issue_slip,
+    names_misread,
+)
 from docscreen.checks.registry import rule
 from docscreen.checks.result import boxes_of, fail, passed, skipped
 from docscreen.checks.rules_icao import best_birth, best_expiry, mrz_view_of
@@ -356,6 +363,9 @@ def passport_versus_ktp(inp: RuleInput) -> list[Finding]:
     elif garbled(pa) or garbled(pb) or norm_sex(pa) or norm_sex(pb):
         # Debris, or the sex line read into the birthplace: the reader took the wrong line.
         out.append(skipped("PP-09", f"birthplace misread: {pa} / {pb}"))
+    elif caption := caption_read(pa) or caption_read(pb):
+        # HABIS BERTANU OF EXP: the reader took (part of) a caption for the birthplace.
+        out.append(skipped("PP-09", f"birthplace read off a caption ({caption}): {pa} / {pb}"))
     elif place_piece(pa, pb):
         # NG of KUPANG, KUPA of KUPANG: one reading kept only the start or end of the other.
         out.append(skipped("PP-09", f"birthplace read in part: {pa} / {pb}"))
