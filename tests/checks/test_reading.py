@@ -203,3 +203,26 @@ def test_a_birthplace_read_off_a_caption_is_not_compared() -> None:
     # none of the captions has (KOTA is no caption word).
     assert findings(passport(), ktp(birth_place="ENDE"))["PP-09"].status is Status.FAIL
     assert findings(passport(), ktp(birth_place="KOTA ENDE"))["PP-09"].status is Status.FAIL
+
+
+def test_an_mrz_name_with_letters_after_fillers_was_misread() -> None:
+    # HARYANTO<<OMAN read as HARYZ<<<<<OYAN on a photocopy: the printed name is the truth.
+    lines = td3(surname="HARYANTO", given="OMAN")
+    broken = [lines[0].replace("HARYANTO<<OMAN", "HARYZ<<<<<OYAN"), lines[1]]
+    pp = passport(broken, full_name="OMAN HARYANTO")
+    found = findings(pp, ktp(full_name="OMAN HARYANTO"))
+    assert found["MRZ-VIZ-NAME"].status is Status.NOT_PERFORMED
+    assert "letters after fillers" in found["MRZ-VIZ-NAME"].explanation
+    assert found["PP-03"].status is not Status.FAIL
+    assert found["PP-08"].status is Status.PASS
+    # A well-formed MRZ with another name (a forger keeps the layout) is still a finding.
+    other = passport(td3(surname="HARYONO", given="BUDI"), full_name="OMAN HARYANTO")
+    assert findings(other, ktp(full_name="OMAN HARYANTO"))["MRZ-VIZ-NAME"].status is Status.FAIL
+    # A KTP of another name is still PP-08 when the MRZ name is broken.
+    assert findings(pp, ktp(full_name="EGA PUTRA"))["PP-08"].status is Status.FAIL
+    # Single names and given names with one filler between them are well-formed.
+    for surname, given in (("NABILA", ""), ("PUTRA", "EGA BAYU")):
+        ok = passport(td3(surname=surname, given=given), full_name=f"{given} {surname}".strip())
+        assert findings(ok, ktp(full_name=f"{given} {surname}".strip()))["MRZ-VIZ-NAME"].status is (
+            Status.PASS
+        )

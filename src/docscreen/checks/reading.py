@@ -80,6 +80,25 @@ def mrz_misread(doc: Document) -> str | None:
     return "MRZ misread (rescan): " + "; ".join(problems) if problems else None
 
 
+def mrz_name_misread(doc: Document) -> str | None:
+    """Why the MRZ's name field was misread, or None: letters after a run of three or more fillers
+    (``HARYZ<<<<<OYAN`` for HARYANTO<<OMAN).  ICAO 9303 writes the name as SURNAME<<GIVEN<NAMES
+    and then fillers only, so letters after a filler run cannot be printed; a forger retyping
+    the name keeps that layout.  The name has no check digit, so nothing else vouches for it."""
+    if doc.mrz is None or not doc.mrz.found or not doc.mrz.lines:
+        return None
+    lines = [x.strip().upper() for x in doc.mrz.lines]
+    if len(lines) == 3:
+        field = lines[2]
+    elif len(lines) == 2:
+        field = lines[0][5:]
+    else:
+        return None
+    if re.search(r"<{3,}[A-Z]", field.rstrip("<")):
+        return f"MRZ name misread (rescan): letters after fillers in {field.rstrip('<')}"
+    return None
+
+
 # Words printed on the layouts that are never part of a person's name: read inside a name, they
 # show the reader took another line (the nationality, a header, the sex or validity line).
 OTHER_LINE_WORDS = frozenset({"INDONESIA", "REPUBLIK", "REPUBLIC", "PASPOR", "PASSPORT",

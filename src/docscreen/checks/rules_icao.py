@@ -18,7 +18,13 @@ from docscreen.checks.context import (
 from docscreen.checks.countries import MRZ_COUNTRY_CODES, nationality_code
 from docscreen.checks.mrzview import MrzView, digit_of, view, yymmdd_to_date
 from docscreen.checks.names import compare_mrz_viz, mrz_tokens, viz_tokens
-from docscreen.checks.reading import issue_slip, name_misread, slip, unsure_name
+from docscreen.checks.reading import (
+    issue_slip,
+    mrz_name_misread,
+    name_misread,
+    slip,
+    unsure_name,
+)
 from docscreen.checks.registry import rule
 from docscreen.checks.result import boxes_of, fail, passed, skipped
 from docscreen.models import Document, DocumentKind, Finding, JsonDict, Status
@@ -396,6 +402,9 @@ def _cmp_fields(
         elif not cmp.same and (misread := name_misread(cmp.unmatched_left, cmp.unmatched_right)):
             # What the printed reading has beyond the MRZ is OCR debris: unreadable, not different.
             res["name"] = (Status.NOT_PERFORMED, f"{misread}: {cmp.explain()}", ev)
+        elif not cmp.same and (broken := mrz_name_misread(doc)):
+            # The MRZ's name field breaks the ICAO layout: the MRZ was misread, not edited.
+            res["name"] = (Status.NOT_PERFORMED, f"{broken}: {cmp.explain()}", ev)
         elif not cmp.same and not cmp.shared and (unsure := unsure_name(doc, inp.thresholds)):
             # Nothing in common with the MRZ and read at low confidence: an unreadable printed
             # name (the MRZ, read far more reliably, still goes to the other rules).

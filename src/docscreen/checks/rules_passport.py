@@ -22,6 +22,7 @@ from docscreen.checks.reading import (
     date_slip,
     garbled,
     issue_slip,
+    mrz_name_misread,
     names_misread,
 )
 from docscreen.checks.registry import rule
@@ -317,6 +318,8 @@ def passport_versus_ktp(inp: RuleInput) -> list[Finding]:
         # passport/KTP disagreement (MRZ-VIZ-NAME reports the printed one).
         v = mrz_view_of(p)
         mrz_name = " ".join(x for x in (v.given_names, v.surname) if x) if v is not None else ""
+        if mrz_name_misread(p):
+            mrz_name = ""  # letters after fillers: the MRZ name was misread, it cannot decide
         misread = None if cmp.same else names_misread(cmp.unmatched_left, cmp.unmatched_right)
         if not cmp.same and mrz_name:
             alt = compare_indonesian(mrz_name, b, inp.thresholds.name_max_edits)
