@@ -68,3 +68,17 @@ def test_indonesian_normalisation() -> None:
 def test_printed_word_split_by_ocr_is_joined() -> None:
     cmp = compare_mrz_viz(["MARBUN", "BAKIADI"], viz_tokens("MARBUN B KIADI"))
     assert cmp.same and ("BAKIADI", "B KIADI", "joined") in cmp.pairs
+
+
+def test_two_words_read_run_together_are_the_same_name() -> None:
+    # KANI RIYANTI printed, read as KANIRIYANTI (the space lost; the reader doubled the token):
+    # the MRZ RIYANTI<<KANI has the same letters.
+    cmp = compare_mrz_viz(["RIYANTI", "KANI"], viz_tokens("KANIRIYANTI KANIRIYANTI"))
+    assert cmp.same, cmp.explain()
+    assert compare_mrz_viz(["RIYANTI", "KANI"], viz_tokens("RIYANTIKANI")).same
+    assert compare_indonesian("KANIRIYANTI", "KANI RIYANTI").same
+    assert compare_indonesian("KANI RIYANTI", "KANIRIYANTI").same
+    # Other letters run together are still another name.
+    assert not compare_mrz_viz(["RIYANTI", "KANI"], viz_tokens("KANIRIYANTO")).same
+    assert not compare_indonesian("KANIRIYANTO", "KANI RIYANTI").same
+    assert not compare_indonesian("EGA PUTRA", "KANI RIYANTI").same

@@ -226,3 +226,40 @@ def test_an_mrz_name_with_letters_after_fillers_was_misread() -> None:
         assert findings(ok, ktp(full_name=f"{given} {surname}".strip()))["MRZ-VIZ-NAME"].status is (
             Status.PASS
         )
+
+
+def test_ktp_values_read_from_the_neighbouring_line_are_not_off_vocabulary() -> None:
+    # A photocopied KTP read one line off: religion=KAWIN, marital_status=KARYAWAN SWASTA,
+    # nationality=SEUMUR HIDUP (each the official value of another line), read confidently.
+    k = ktp(religion="KAWIN", marital_status="KARYAWAN SWASTA", nationality="SEUMUR HIDUP")
+    f = findings(passport(), k)["KTP-08"]
+    assert f.status is Status.NOT_PERFORMED
+    assert "another line" in f.explanation
+    assert f.evidence["other_line"] == [
+        "religion=KAWIN",
+        "marital_status=KARYAWAN SWASTA",
+        "nationality=SEUMUR HIDUP",
+    ]
+    # A value in no vocabulary still fails, next to a shifted one.
+    mixed = findings(passport(), ktp(religion="JEDI", marital_status="ISLAM"))["KTP-08"]
+    assert mixed.status is Status.FAIL
+    assert mixed.evidence["off_vocabulary"] == ["religion=JEDI"]
+
+
+def test_a_birthplace_read_off_another_line_is_not_compared() -> None:
+    # The passport's nationality line, the KTP's sex line and the KTP's name line (one line off)
+    # read as the birthplace.
+    assert findings(passport(birth_place="INDONESIA"), ktp(birth_place="WAINGAPU"))[
+        "PP-09"
+    ].status is (Status.NOT_PERFORMED)
+    assert findings(passport(), ktp(birth_place="PEREMPUAN GOL"))["PP-09"].status is (
+        Status.NOT_PERFORMED
+    )
+    named = findings(passport(), ktp(birth_place="YOHANES NDUN"))["PP-09"]
+    assert named.status is Status.NOT_PERFORMED and "name line" in named.explanation
+    assert findings(passport(), ktp(birth_place="YOHANESNDUN"))["PP-09"].status is (
+        Status.NOT_PERFORMED
+    )
+    # A place that is not the holder's name is still compared.
+    assert findings(passport(), ktp(birth_place="WAINGAPU"))["PP-09"].status is Status.FAIL
+    assert findings(passport(), ktp(birth_place="YOHANES KOTA"))["PP-09"].status is Status.FAIL

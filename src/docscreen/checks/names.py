@@ -104,6 +104,21 @@ def cut_short(short: str, whole: str) -> bool:
     return len(short) >= 2 and len(whole) == len(short) + 1 and whole.startswith(short)
 
 
+def split_joined(tokens: list[str], other: list[str]) -> list[str]:
+    """``tokens`` with each token that is two tokens of ``other`` run together (KANIRIYANTI for
+    KANI RIYANTI, in either order) split back into them: a space the reader lost, the same
+    letters, not another name."""
+    out: list[str] = []
+    for t in tokens:
+        parts = next(
+            ([a, b] for i, a in enumerate(other) for j, b in enumerate(other)
+             if i != j and len(a) >= 2 and len(b) >= 2 and a + b == t),
+            None,
+        )  # fmt: skip
+        out += parts if parts is not None else [t]
+    return out
+
+
 def compare_mrz_viz(
     mrz_names: list[str], viz_names: list[str], max_edits: int = 1
 ) -> NameComparison:
@@ -112,7 +127,7 @@ def compare_mrz_viz(
     patronymics and truncates long names (a genuine Azerbaijani specimen prints DIL in the MRZ for
     ADIL BƏKIR OĞLU)."""
     left = [t for t in mrz_names if t]
-    right = [(t, icao_variants(t)) for t in viz_names if t]
+    right = [(t, icao_variants(t)) for t in split_joined([t for t in viz_names if t], left)]
     used: set[int] = set()
     pairs: list[tuple[str, str, str]] = []
     unmatched: list[str] = []
@@ -198,6 +213,7 @@ def compare_indonesian(a: str, b: str, max_edits: int = 1) -> NameComparison:
     """Passport versus KTP/KK name: same after normalisation and reordering, one extra token allowed
     (a patronymic or a family name one document omits)."""
     left, right = indonesian_tokens(a), indonesian_tokens(b)
+    left, right = split_joined(left, right), split_joined(right, left)
     if len(left) > len(right):
         left, right = right, left
     used: set[int] = set()

@@ -256,11 +256,35 @@ CAPTION_WORDS = frozenset({"TEMPAT", "TGL", "TANGGAL", "LAHIR", "PLACE", "OF", "
                            "SEX", "NAMA", "NAME"})  # fmt: skip
 
 
+# Values of other lines that are never a birthplace (the nationality, the sex and blood-group line,
+# the KTP's validity and citizenship).
+NOT_PLACE_WORDS = frozenset({"INDONESIA", "REPUBLIK", "REPUBLIC", "PASPOR", "PASSPORT",
+                             "KEWARGANEGARAAN", "NATIONALITY", "WNI", "PEREMPUAN", "LAKI", "GOL",
+                             "DARAH", "SEUMUR", "HIDUP", "AGAMA", "ALAMAT", "PEKERJAAN"})  # fmt: skip
+
+
 def caption_read(text: str) -> str | None:
-    """The caption words (HABIS, OF, EXP...) in a printed place reading, or None: a place holding
-    one was read off (part of) a caption, so it says nothing about where the holder was born."""
-    words = [w for w in re.split(r"[^A-Z]+", text.upper()) if w in CAPTION_WORDS]
+    """The caption words (HABIS, OF, EXP...) or other lines' words (INDONESIA, PEREMPUAN...) in a
+    printed place reading, or None: a place holding one was read off (part of) a caption or
+    another line, so it says nothing about where the holder was born."""
+    words = [
+        w for w in re.split(r"[^A-Z]+", text.upper()) if w in CAPTION_WORDS or w in NOT_PLACE_WORDS
+    ]
     return " ".join(words) if words else None
+
+
+def name_as_place(place: str, names: list[str]) -> bool:
+    """The place reading is the holder's name (every word, 4 letters or more in all, is a word of
+    one of ``names``, or all of them run together): the reader took the name line."""
+    words = [w for w in re.split(r"[^A-Z]+", place.upper()) if w]
+    if not words or len("".join(words)) < 4:
+        return False
+    for name in names:
+        tokens = [t for t in re.split(r"[^A-Z]+", name.upper()) if t]
+        joined = {"".join(tokens), "".join(reversed(tokens))}
+        if all(w in tokens or w in joined for w in words):
+            return True
+    return False
 
 
 def unsure_name(doc: Document, thresholds: Thresholds) -> str | None:

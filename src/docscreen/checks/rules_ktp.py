@@ -482,6 +482,22 @@ def _fragment(name: str, value: str) -> bool:
     )
 
 
+# Printed values of the KTP's other lines that have no vocabulary of their own (Berlaku Hingga).
+_OTHER_LINE_VALUES = frozenset({"SEUMUR HIDUP"})
+
+
+def _other_line(name: str, value: str, min_score: float) -> bool:
+    """``value`` is an official value of another KTP line (KAWIN under religion, SEUMUR HIDUP under
+    nationality): the reader took the neighbouring line, the card is not shown to be wrong."""
+    if re.sub(r"\s+", " ", value.upper()).strip(" .:") in _OTHER_LINE_VALUES:
+        return True
+    return any(
+        match_vocab(other, value, min_score) is not None
+        for other in VOCABULARIES
+        if other != name and other != "blood_type"
+    )
+
+
 @rule("KTP-08")
 def vocabulary(inp: RuleInput) -> list[Finding]:
     docs = inp.of_kind(DocumentKind.IDN_KTP)
@@ -491,6 +507,7 @@ def vocabulary(inp: RuleInput) -> list[Finding]:
     for index, doc in docs:
         off: list[str] = []
         partial: list[str] = []  # the start or end of an official value: a reading cut short
+        shifted: list[str] = []  # another line's official value: the reader took the wrong line
         seen: dict[str, str] = {}
         for name in _VOCAB_FIELDS:
             value = doc.value(name)
@@ -501,10 +518,12 @@ def vocabulary(inp: RuleInput) -> list[Finding]:
                 continue
             if _fragment(name, value) or garbled(value):
                 partial.append(f"{name}={value}")
+            elif _other_line(name, value, float(inp.thresholds.vocab_min_score)):
+                shifted.append(f"{name}={value}")
             else:
                 off.append(f"{name}={value}")
         ev: JsonDict = {"document": index, "values": seen, "off_vocabulary": off,
-                        "read_incompletely": partial}  # fmt: skip
+                        "read_incompletely": partial, "other_line": shifted}  # fmt: skip
         if not seen:
             out.append(skipped("KTP-08", "no vocabulary field read", ev))
         elif off:
@@ -518,10 +537,15 @@ def vocabulary(inp: RuleInput) -> list[Finding]:
             out.append(
                 fail("KTP-08", "not official values: " + ", ".join(off), ev, boxes, severity=sev)
             )
-        elif partial:
-            why = "read incompletely or garbled (start or end of an official value, or debris): "
-            why += ", ".join(partial)
-            out.append(skipped("KTP-08", why, ev))
+        elif partial or shifted:
+            bits = []
+            if partial:
+                bits.append("read incompletely or garbled (start or end of an official value, "
+                            "or debris): " + ", ".join(partial))  # fmt: skip
+            if shifted:
+                bits.append("read from another line (another field's official value): "
+                            + ", ".join(shifted))  # fmt: skip
+            out.append(skipped("KTP-08", "; ".join(bits), ev))
         else:
             out.append(passed("KTP-08", "official values", ev))
     return out

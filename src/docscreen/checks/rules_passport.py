@@ -23,6 +23,7 @@ from docscreen.checks.reading import (
     garbled,
     issue_slip,
     mrz_name_misread,
+    name_as_place,
     names_misread,
 )
 from docscreen.checks.registry import rule
@@ -285,6 +286,16 @@ def _cut_reading(
     )
 
 
+def _holder_names(p: Document, k: Document) -> list[str]:
+    """Every reading of the holder's name on the passport (printed, MRZ) and the KTP."""
+    names = [p.value("full_name"), k.value("full_name"),
+             " ".join(x for x in (p.value("given_names"), p.value("surname")) if x)]  # fmt: skip
+    v = mrz_view_of(p)
+    if v is not None:
+        names.append(" ".join(x for x in (v.given_names, v.surname) if x))
+    return [n for n in names if n]
+
+
 @rule("PP-07", "PP-08", "PP-09", "PP-10", "PP-11")
 def passport_versus_ktp(inp: RuleInput) -> list[Finding]:
     codes = ("PP-07", "PP-08", "PP-09", "PP-10", "PP-11")
@@ -367,8 +378,12 @@ def passport_versus_ktp(inp: RuleInput) -> list[Finding]:
         # Debris, or the sex line read into the birthplace: the reader took the wrong line.
         out.append(skipped("PP-09", f"birthplace misread: {pa} / {pb}"))
     elif caption := caption_read(pa) or caption_read(pb):
-        # HABIS BERTANU OF EXP: the reader took (part of) a caption for the birthplace.
-        out.append(skipped("PP-09", f"birthplace read off a caption ({caption}): {pa} / {pb}"))
+        # HABIS BERTANU OF EXP, INDONESIA: the reader took a caption or another line.
+        why = f"birthplace read off a caption or another line ({caption}): {pa} / {pb}"
+        out.append(skipped("PP-09", why))
+    elif name_as_place(pa, names := _holder_names(p, k)) or name_as_place(pb, names):
+        # KANI RIYANTI under Tempat Lahir: the reader took the name line (one line off).
+        out.append(skipped("PP-09", f"birthplace read off the name line: {pa} / {pb}"))
     elif place_piece(pa, pb):
         # NG of KUPANG, KUPA of KUPANG: one reading kept only the start or end of the other.
         out.append(skipped("PP-09", f"birthplace read in part: {pa} / {pb}"))
