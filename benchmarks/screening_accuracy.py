@@ -368,12 +368,19 @@ def _warm(regions_path: str | None) -> None:
     _regions(regions_path)
 
 
-def interleaved(n: int, seed: int, ops: list[str]) -> Iterator[tuple[int, str | None]]:
+def interleaved(
+    n: int, seed: int, ops: list[str], lead: int = 0
+) -> Iterator[tuple[int, str | None]]:
     """(seed, operator) in the order genuine, op1, op2, ..., genuine, op1, ... (balanced rows
-    whenever the run stops)."""
-    for i in range(n):
-        for op in [None, *ops]:
-            yield seed + i, op
+    whenever the run stops).  ``lead`` > 0 puts each seed's genuine bundle that many seeds ahead
+    of its forged ones (G0 G1 ops0 G2 ops1 ...), so with a read cache and parallel workers the
+    images the forged bundles share with it are read before they are needed."""
+    for i in range(n + lead):
+        if i < n:
+            yield seed + i, None
+        if i >= lead:
+            for op in ops:
+                yield seed + i - lead, op
 
 
 def run_jobs(jobs: list[Job], workers: int, budget_s: float | None) -> tuple[list[Outcome], int]:
@@ -452,7 +459,8 @@ def main(argv: list[str] | None = None) -> int:
     save = str(args.save_readings) if args.save_readings and not args.from_truth else None
     cache = str(args.read_cache) if args.read_cache and not args.from_truth else None
     jobs: list[Job] = [(seed, op, mode, args.today, capture, regions, save, cache)
-                       for seed, op in interleaved(args.n, args.seed, ops)]  # fmt: skip
+                       for seed, op in interleaved(args.n, args.seed, ops,
+                                                   lead=1 if cache else 0)]  # fmt: skip
     budget = args.budget_minutes * 60 if args.budget_minutes else None
     results, left = run_jobs(jobs, args.workers, budget)
     report(results, args, regions, time.time() - started, left)
