@@ -129,3 +129,36 @@ def test_ocr_timeout_is_reported_for_the_document() -> None:
     )
     assert doc.kind is DocumentKind.UNKNOWN
     assert doc.reason is not None and "timed out" in doc.reason
+
+
+def test_issue_date_does_not_take_the_expiry_date_beside_it() -> None:
+    """The expiry caption is unread ("Hates Berlaki"), so the issue date's words run on into
+    the expiry's column; the issue date keeps only its own words and the expiry date is still
+    read where the layout prints it."""
+    w, h = 1250, 880
+    out: list[Word] = []
+    for x, y, text in [
+        (400, 467, "Tanggal Pengeluaran / Date of Issue"),
+        (680, 467, "Hates Berlaki of Exp"),
+        (400, 489, "17 JAN 2026"),
+        (671, 489, "17 JAN 2036"),
+    ]:
+        out.extend(words_from_lines([text], x0=x, y0=y, char_w=9, line_h=26))
+    fields = extract_fields(Page(tuple(out), w, h), IDN_PASSPORT)
+    assert fields["issue_date"].value == "2026-01-17"
+    box = fields["issue_date"].box
+    assert box is not None and box[0] + box[2] < 671
+    assert fields["expiry_date"].value == "2036-01-17"
+
+
+def test_birth_date_followed_by_specks_still_reads() -> None:
+    """Glare leaves specks after the date ("31-10-1982)."): the date is still the line's end."""
+    from docscreen.documents.extract import read_spec
+
+    spec = next(s for s in KTP.fields if s.kind == "place_date")
+    for line in ("KUPANG, 31-10-1982).", "KUPANG, 31-10-1982 _"):
+        got = read_spec(spec, words_from_lines([line]))
+        assert got["birth_date"].value == "1982-10-31"
+        assert got["birth_place"].value == "KUPANG"
+    # A letter after the digits is no speck: no date there.
+    assert read_spec(spec, words_from_lines(["KUPANG, 31-10-1982 A"]))["birth_date"].value is None

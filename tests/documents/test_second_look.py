@@ -232,3 +232,65 @@ def test_text_span_of_marks_on_two_lines_keeps_the_crop() -> None:
         h[8:23, 20 + 16 * i : 30 + 16 * i] = 20
     span = text_span(h, 15.0)
     assert span is not None and 100 <= span[1] <= 150
+
+
+def _ktp_fields(name: Field) -> dict[str, Field]:
+    """KTP values read right of their labels, starting at x=236 (the name given)."""
+    out = {"full_name": name}
+    for i, (n, v) in enumerate(
+        [
+            ("address", "JL. MAWAR"),
+            ("village", "BABAU"),
+            ("district", "KUPANG"),
+            ("religion", "ISLAM"),
+            ("occupation", "SOPIR"),
+        ]
+    ):
+        out[n] = Field(n, v, v, 0.95, (236, 240 + 30 * i, 80, 13))
+    return out
+
+
+def test_a_faint_last_name_the_page_pass_read_is_not_trimmed_as_a_speck() -> None:
+    """The look reads 'RAHMAWATI' at 0.31 (faint); the page pass read it too, so it stays."""
+
+    def script(image: np.ndarray, options: OcrOptions) -> list[Word]:
+        if "whitelist" in options.config:
+            return []
+        return [Word("ICHA", 0.9, (12, 12, 80, 30)), Word("RAHMAWATI", 0.31, (100, 12, 200, 30))]
+
+    name = Field("full_name", "ICHA RAHMAWATI", "ICHA RAHMAWATI", 0.81, (236, 146, 151, 14))
+    labels = {"full_name": LabelPlace((27, 147, 46, 13), 599)}
+    img = np.full((540, 856, 3), 235, np.uint8)
+    out = second_looks(FakeEngine(script=script), img, KTP, _ktp_fields(name), labels)
+    assert out["full_name"].value == "ICHA RAHMAWATI"
+
+
+def test_a_lone_unsure_word_at_the_end_of_a_look_is_still_trimmed() -> None:
+    from docscreen.documents.second_look import _trim_name
+
+    words = [Word("ICHA", 0.9, (0, 0, 10, 10)), Word("YT", 0.2, (20, 0, 10, 10))]
+    assert [w.text for w in _trim_name(words, "ICHA RAHMAWATI")] == ["ICHA"]
+    assert [w.text for w in _trim_name(words)] == ["ICHA"]
+
+
+def test_a_confident_name_that_starts_late_gets_a_look() -> None:
+    """Glare faded the first tokens: the page pass reads 'IMAN' at 0.96 where 'EJA BUDIMAN'
+    is printed, starting well right of where the other values start; a line read finds all."""
+    calls: list[OcrOptions] = []
+
+    def script(image: np.ndarray, options: OcrOptions) -> list[Word]:
+        calls.append(options)
+        if "whitelist" in options.config:
+            return []
+        return [Word("EJA", 0.8, (12, 12, 60, 30)), Word("BUDIMAN", 0.8, (90, 12, 150, 30))]
+
+    labels = {"full_name": LabelPlace((27, 147, 45, 12), 599)}
+    img = np.full((540, 856, 3), 235, np.uint8)
+    late = Field("full_name", "IMAN", "IMAN", 0.96, (312, 148, 41, 11))
+    out = second_looks(FakeEngine(script=script), img, KTP, _ktp_fields(late), labels)
+    assert out["full_name"].value == "EJA BUDIMAN"
+    # The same confident name where the column starts is trusted: no line read for it (a
+    # look would have read 'EJA BUDIMAN' there too).
+    on_time = Field("full_name", "IMAN", "IMAN", 0.96, (237, 148, 41, 11))
+    out = second_looks(FakeEngine(script=script), img, KTP, _ktp_fields(on_time), labels)
+    assert out["full_name"].value == "IMAN"

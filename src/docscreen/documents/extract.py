@@ -56,13 +56,18 @@ def strip_separators(words: Sequence[Word]) -> list[Word]:
     return out
 
 
+# What may follow a date at the end of a line: specks and punctuation read after it
+# ("31-10-1982)." under glare, "13-12-1991 _"), never a letter or a digit.
+_DATE_TAIL = r"[^A-Za-z0-9]*$"
+
+
 def _date_in(text: str) -> tuple[str | None, str]:
     """Find a date at the end of ``text``; returns (iso or None, text before it)."""
     m = re.search(
-        r"([0-9OIlSBDZ]{1,2}[\s\-./]+[0-9OIlSBDZ]{1,2}[\s\-./]+[0-9OIlSBDZ]{4})\s*$", text
+        r"([0-9OIlSBDZ]{1,2}[\s\-./]+[0-9OIlSBDZ]{1,2}[\s\-./]+[0-9OIlSBDZ]{4})" + _DATE_TAIL, text
     )
     if m is None:
-        m = re.search(r"([0-9OIlSBDZ]{1,2}\s*[A-Za-z]{3,9}\s*[0-9OIlSBDZ]{4})\s*$", text)
+        m = re.search(r"([0-9OIlSBDZ]{1,2}\s*[A-Za-z]{3,9}\s*[0-9OIlSBDZ]{4})" + _DATE_TAIL, text)
     if m is None:
         return None, text
     return nz.normalise_date(m.group(1)), text[: m.start()]
@@ -367,7 +372,22 @@ def read_spec(spec: FieldSpec, vwords: Sequence[Word]) -> dict[str, Field]:
     value = _normaliser(spec.kind)(raw)
     if value is not None and spec.pattern is not None and not re.fullmatch(spec.pattern, value):
         value = None  # e.g. a passport number whose letter was lost: unread, not wrong
+    if value is not None and spec.kind == "date":
+        vwords = words_of_date(vwords, value)
     return {spec.name: _field(spec.name, vwords, value)}
+
+
+def words_of_date(vwords: Sequence[Word], iso: str) -> list[Word]:
+    """The words that make up a date: the first ones that read as it on their own.
+
+    A passport prints its issue and expiry dates side by side; when the expiry's caption is not
+    read, its date joins the issue date's words ("17 JAN 2026 17 JAN 2036").  The issue date
+    must not claim them, or the expiry cannot be found where the layout prints it.
+    """
+    for k in range(1, len(vwords)):
+        if nz.normalise_date(" ".join(w.text for w in vwords[:k])) == iso:
+            return list(vwords[:k])
+    return list(vwords)
 
 
 def _ktp_extras(page: Page, a: _Anchors) -> dict[str, Field]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -30,7 +31,15 @@ from docscreen.documents.second_look import second_looks
 from docscreen.documents.templates import TEMPLATES, Template
 from docscreen.errors import DocscreenError, OcrTimeoutError
 from docscreen.imaging.load import LoadedImage, load_image
-from docscreen.imaging.quad import Rectified, find_document, rectify, rotate_rectified
+from docscreen.imaging.orient import glyph_components, text_angles
+from docscreen.imaging.quad import (
+    Rectified,
+    deskew_rectified,
+    find_document,
+    is_frame,
+    rectify,
+    rotate_rectified,
+)
 from docscreen.imaging.quality import QualityInput, assess_quality
 from docscreen.models import Box, Document, DocumentKind, Field, MrzResult, Quality
 from docscreen.ocr.engine import OcrEngine, OcrOptions, TesseractEngine, Word
@@ -96,6 +105,30 @@ def _orient(rect: Rectified) -> Rectified:
     except Exception:  # an orientation guess must never stop the read
         return rect
     return rotate_rectified(rect, turns)
+
+
+# A page taken whole (no card edge found) is turned level when its text lines slope by more
+# than this (degrees) and less than the second: rows that slope are grouped wrongly.
+_SKEW_MIN, _SKEW_MAX = 0.8, 20.0
+
+
+def _level(rect: Rectified, image_size: tuple[int, int]) -> Rectified:
+    """Level a page rectified from the image's frame by the slope of its text lines.
+
+    A photocopied card on a light table can go without an outline; the whole photo is then
+    the page, tilted as the card lies, and a slope of a few degrees puts a value on the row of
+    the label below it ("Nama : BETUN, 13-09-1979").  A real outline is level already.
+    """
+    if not is_frame(rect.quad, image_size):
+        return rect
+    gray = np.asarray(cv2.cvtColor(rect.image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+    ink = cv2.adaptiveThreshold(
+        gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY_INV, 31, 15
+    )
+    angles = text_angles(glyph_components(np.asarray(ink, dtype=np.uint8)), max_angles=1)
+    if not angles or not _SKEW_MIN <= abs(angles[0]) <= _SKEW_MAX:
+        return rect
+    return deskew_rectified(rect, angles[0])
 
 
 def _upside_down(mrz: MrzResult, rect: Rectified) -> bool:
@@ -175,6 +208,7 @@ def read_document(
     pixels = loaded.pixels
     quad = find_document(pixels)
     rect = _orient(rectify(pixels, quad, target_px_per_mm=OCR_PX_PER_MM))
+    rect = _level(rect, (pixels.shape[1], pixels.shape[0]))
 
     mrz: MrzResult | None = None
     mrz_note: str | None = None

@@ -244,8 +244,11 @@ def read_crop(
     spec: FieldSpec,
     text_px: float,
     variant: int,
+    known: str | None = None,
 ) -> dict[str, Field]:
-    """OCR one field's region (page coordinates) and read the field from it."""
+    """OCR one field's region (page coordinates) and read the field from it.
+
+    ``known`` is what the page pass read there (a name's edge words it confirms are kept)."""
     h, w = image.shape[:2]
     x, y, bw, bh = region
     x0, y0 = max(0, x), max(0, y)
@@ -280,7 +283,7 @@ def read_crop(
                 _options(spec, variant, lone), x0 + span[0], y0,
             )  # fmt: skip
     if spec.kind == "name":
-        words = _trim_name(words)
+        words = _trim_name(words, known)
         if words and sum(w.confidence for w in words) / len(words) < 0.5:
             words = []  # specks and pattern read as letters: no name is better than a wrong one
     got = read_spec(spec, strip_separators(words))
@@ -344,18 +347,60 @@ def _with_sign(name: str, got: dict[str, Field], sign: str, box: Box) -> dict[st
     return {name: Field(name, f.value + sign, f.raw, f.confidence, f.box, f.source)}
 
 
-def _trim_name(words: list[Word]) -> list[Word]:
+def _trim_name(words: list[Word], known: str | None = None) -> list[Word]:
     """A line crop catches specks and rule marks beside a name: words without letters go, and
-    unsure words at either end."""
+    unsure words at either end, unless the page pass read the same word there (``known``): a
+    faint last name read at 0.31 ("ICHA RAHMAWATI") is the name, not a speck."""
     words = [w for w in words if any(c.isalpha() for c in w.text)]
-    while words and words[-1].confidence < 0.35:
+    seen = (known or "").upper().split()
+
+    def unsure(w: Word) -> bool:
+        text = w.text.upper()
+        return w.confidence < 0.35 and not (
+            len(text) >= 3 and any(fuzz.ratio(text, t) >= 80 for t in seen)
+        )
+
+    while words and unsure(words[-1]):
         words.pop()
-    while words and words[0].confidence < 0.35:
+    while words and unsure(words[0]):
         words.pop(0)
     return words
 
 
-def _needs_look(spec: FieldSpec, fields: dict[str, Field], region: Box | None) -> bool:
+def _starts_late(spec: FieldSpec, f: Field, start: float | None, text_px: float) -> bool:
+    """Does a value begin well right of where its column's values begin?  Then its first
+    tokens were lost (glare fading "EJA BUD" of "EJA BUDIMAN": the page pass reads "IMAN"
+    confidently, and only where it starts tells)."""
+    return start is not None and f.box is not None and f.box[0] > start + 2.0 * text_px
+
+
+def value_start(
+    spec: FieldSpec,
+    template: Template,
+    fields: dict[str, Field],
+    label: LabelPlace | None,
+) -> float | None:
+    """Where the values of ``spec``'s column begin: under a caption its left edge; right of
+    labels (KTP) the median left edge of the other values read right of their labels."""
+    if spec.where == "below":
+        return float(label.box[0]) if label is not None else None
+    xs = [
+        f.box[0]
+        for s in template.fields
+        if s.where == "right" and s.name != spec.name
+        for n in field_names(s)[:1]
+        if (f := fields.get(n)) is not None and f.value is not None and f.box is not None
+    ]
+    return float(np.median(xs)) if len(xs) >= 3 else None
+
+
+def _needs_look(
+    spec: FieldSpec,
+    fields: dict[str, Field],
+    region: Box | None,
+    start: float | None = None,
+    text_px: float = 0.0,
+) -> bool:
     names = field_names(spec)
     unread = any(fields.get(n) is None or fields[n].value is None for n in names)
     if unread:
@@ -371,8 +416,10 @@ def _needs_look(spec: FieldSpec, fields: dict[str, Field], region: Box | None) -
     if spec.kind == "name" and len(fields[names[0]].value or "") <= 1:
         return True  # one letter left of a name: the rest lost (glare, a faint line)
     if spec.kind == "name" and spec.critical:
-        # Names lose and split tokens in sparse mode: an unsure one gets a line read.
-        return fields[names[0]].confidence < NAME_TRUSTED
+        # Names lose and split tokens in sparse mode: an unsure one gets a line read, and so
+        # does one that starts late (its first tokens lost, however sure the rest).
+        f = fields[names[0]]
+        return f.confidence < NAME_TRUSTED or _starts_late(spec, f, start, text_px)
     if spec.kind in STRICT_KINDS:
         return any(fields[n].confidence < TRUSTED for n in names)
     return False
@@ -636,8 +683,10 @@ def second_looks(
     for spec in sorted(template.fields, key=_priority):
         if budget <= 0:
             break
-        region = field_region(spec, out, w, h, shift, text_px, (labels or {}).get(spec.name))
-        if region is None or not _needs_look(spec, out, region):
+        label = (labels or {}).get(spec.name)
+        region = field_region(spec, out, w, h, shift, text_px, label)
+        start = value_start(spec, template, out, label) if spec.kind == "name" else None
+        if region is None or not _needs_look(spec, out, region, start, text_px):
             continue
         names = field_names(spec)
         key = names[-1]  # the part that matters (the date of "Tempat/Tgl Lahir")
@@ -655,7 +704,8 @@ def second_looks(
             if budget <= 0:
                 break
             budget -= 1
-            got = read_crop(engine, image, region, spec, text_px, variant)
+            page_value = looks[key][0].value if had_value else None
+            got = read_crop(engine, image, region, spec, text_px, variant, page_value)
             for n, f in got.items():
                 if n in looks:
                     looks[n].append(Look(f.value, f.confidence, f, 1.0 + 0.05 * (1 - variant)))

@@ -973,3 +973,36 @@ def rotate_rectified(rect: Rectified, quarter_turns: int) -> Rectified:
         px_per_mm=rect.px_per_mm,
         layout=rect.layout,
     )
+
+
+def is_frame(quad: Quad, size: tuple[int, int]) -> bool:
+    """Is the outline the image's own frame (no card edge found, or a scan taken as cropped)?"""
+    w, h = size
+    frame = ((0.0, 0.0), (w - 1.0, 0.0), (w - 1.0, h - 1.0), (0.0, h - 1.0))
+    return all(
+        abs(p[0] - f[0]) <= 1.5 and abs(p[1] - f[1]) <= 1.5
+        for p, f in zip(quad.points, frame, strict=True)
+    )
+
+
+def deskew_rectified(rect: Rectified, angle: float) -> Rectified:
+    """Turn a rectified page by ``angle`` degrees (OpenCV's sense: counter-clockwise) about its
+    centre, same size, keeping the homographies right (boxes still map to the image)."""
+    if abs(angle) < 1e-6:
+        return rect
+    h, w = rect.image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
+    turned = cv2.warpAffine(
+        rect.image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    r = np.vstack([m, [0.0, 0.0, 1.0]]).astype(np.float64)
+    forward = r @ rect.forward
+    return Rectified(
+        image=np.asarray(turned, dtype=np.uint8),
+        quad=rect.quad,
+        forward=forward,
+        inverse=np.asarray(np.linalg.inv(forward), dtype=np.float64),
+        size_mm=rect.size_mm,
+        px_per_mm=rect.px_per_mm,
+        layout=rect.layout,
+    )
