@@ -489,8 +489,11 @@ _OTHER_LINE_VALUES = frozenset({"SEUMUR HIDUP"})
 def _other_line(name: str, value: str, min_score: float) -> bool:
     """``value`` is an official value of another KTP line (KAWIN under religion, SEUMUR HIDUP under
     nationality): the reader took the neighbouring line, the card is not shown to be wrong."""
-    if re.sub(r"\s+", " ", value.upper()).strip(" .:") in _OTHER_LINE_VALUES:
-        return True
+    v = re.sub(r"\s+", " ", value.upper()).strip(" .:")
+    if any(
+        o == v or (len(v) >= 4 and (o.startswith(v) or o.endswith(v))) for o in _OTHER_LINE_VALUES
+    ):
+        return True  # SEUMUR HIDUP, or its start or end (HIDUP)
     return any(
         match_vocab(other, value, min_score) is not None
         for other in VOCABULARIES
