@@ -13,7 +13,7 @@ from docscreen.checks.context import (
     norm_sex,
     parse_date,
 )
-from docscreen.checks.reading import confident, date_slip, garbled
+from docscreen.checks.reading import confident, date_slip, garbled, mangled
 from docscreen.checks.registry import rule
 from docscreen.checks.result import boxes_of, fail, passed, skipped
 from docscreen.checks.traveller import birth_claims, kk_members, kk_row_of_traveller
@@ -221,6 +221,13 @@ def address_hierarchy(inp: RuleInput) -> list[Finding]:
             continue
         chain: list[str] = []
         parents = [r.code for r, _ in regions.find(names["province"], "province", None, score)]
+        words = names["province"].split()
+        clean = [w for w in words if not mangled(w)]
+        if clean and len(clean) < len(words):
+            # NUSA TENGGARA A: the reader lost the last word (TIMUR or BARAT?): every province whose
+            # name has the words read may be the one printed.
+            parents += [r.code for r in _words_of(regions, " ".join(clean), "province", [""])
+                        if r.code not in parents]  # fmt: skip
         problem: str | None = None
         unknown: str | None = None
         for level, key in (
