@@ -270,9 +270,11 @@ def main(argv: list[str] | None = None) -> int:
     read_wall = time.perf_counter() - t_read
 
     cpu_real: list[float] = []
+    calls_real: list[float] = []
     for row, (doc, secs, cpu) in zip(real_rows, real_res, strict=True):
         truth = json.loads((real_dir / row["truth"]).read_text())
         cpu_real.append(cpu)
+        calls_real.append(doc.quality.metrics.get("ocr_calls", 0.0))
         times.append(secs)
         timeouts += int(doc.quality.metrics.get("ocr_timeouts", 0) > 0)
         kind_n += 1
@@ -363,6 +365,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"CPU time per document (realistic; this process + tesseract children): median "
         f"{statistics.median(cpu_real):.2f} s, p90 {sorted(cpu_real)[int(0.9 * len(cpu_real))]:.2f} s"
+    )
+    print(
+        f"tesseract calls per document (realistic): mean {statistics.mean(calls_real):.2f}, "
+        f"total {sum(calls_real):.0f} (the CPU figure's machine-independent part)"
     )
     print(f"load average at the end of the run: {os.getloadavg()[0]:.1f} (2 cores)")
     print(

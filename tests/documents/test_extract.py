@@ -162,3 +162,43 @@ def test_birth_date_followed_by_specks_still_reads() -> None:
         assert got["birth_place"].value == "KUPANG"
     # A letter after the digits is no speck: no date there.
     assert read_spec(spec, words_from_lines(["KUPANG, 31-10-1982 A"]))["birth_date"].value is None
+
+
+def test_layout_places_follow_a_page_that_is_stretched_as_well_as_shifted() -> None:
+    """An outline found inside the document's edge squeezes the page: the fields found sit
+    nearer the top the lower they are printed.  A passport number whose caption was not read
+    is still found where the fitted layout puts it (a shift alone misses it)."""
+    from docscreen.documents.extract import layout_shifts
+    from docscreen.models import Field
+
+    w, h = 1250, 880
+    scale, offset = 0.9, 10.0  # found y = 0.9 * reference y + 10
+    fields: dict[str, Field] = {}
+    for spec in IDN_PASSPORT.fields:
+        if spec.nominal is None or spec.name in ("document_number", "document_type"):
+            continue
+        nx, ny, _, nh = spec.nominal
+        cy = scale * (ny + nh / 2) * h + offset
+        fields[spec.name] = Field(
+            spec.name, "X", "X", 0.9, (round(nx * w), round(cy - 10), 100, 20)
+        )
+    shifts = layout_shifts(IDN_PASSPORT, fields, w, h)
+    spec = next(s for s in IDN_PASSPORT.fields if s.name == "document_number")
+    assert spec.nominal is not None
+    ref = (spec.nominal[1] + spec.nominal[3] / 2) * h
+    assert abs(ref + shifts["document_number"][1] - (scale * ref + offset)) < 3
+    assert abs(shifts["document_number"][0]) < 3
+    # One field found: a shift, no scale.
+    one = {"full_name": fields["full_name"]}
+    assert layout_shifts(IDN_PASSPORT, one, w, h)["document_number"] == (0.0, 0.0)
+
+
+def test_passport_number_with_letters_read_after_it() -> None:
+    """Glare after the number reads as letters ("B3983934ON"): the number is kept; a number
+    that does not fit its pattern otherwise stays unread."""
+    from docscreen.documents.extract import read_spec
+
+    spec = next(s for s in IDN_PASSPORT.fields if s.name == "document_number")
+    assert read_spec(spec, words_from_lines(["B3983934ON"]))["document_number"].value == "B3983934"
+    for raw in ("B398393", "B39839345", "B3983934ABC"):
+        assert read_spec(spec, words_from_lines([raw]))["document_number"].value is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from docscreen.documents.extract import LabelPlace, Page, extract_fields
 from docscreen.documents.normalise import normalise_office, normalise_registration
@@ -294,3 +295,44 @@ def test_a_confident_name_that_starts_late_gets_a_look() -> None:
     on_time = Field("full_name", "IMAN", "IMAN", 0.96, (237, 148, 41, 11))
     out = second_looks(FakeEngine(script=script), img, KTP, _ktp_fields(on_time), labels)
     assert out["full_name"].value == "IMAN"
+
+
+def test_a_name_run_together_by_two_readings_is_still_split_by_the_third() -> None:
+    from docscreen.documents.second_look import Look, name_consensus
+
+    f = Field("full_name", None)
+    looks = [
+        Look("NABILAANGGRAINI", 0.9, f, 1.0),
+        Look("NABILA ANGGRAINI", 0.8, f, 1.05),
+        Look("NABILAANGGRAINI", 0.66, f, 1.0),
+    ]
+    assert name_consensus(looks) == "NABILA ANGGRAINI"
+
+
+def test_name_crops_are_widened_and_boxes_still_map_to_the_page() -> None:
+    """A name crop is read widened when the page pass ran words together; the words' boxes come
+    back in page coordinates all the same."""
+    from docscreen.documents.second_look import NAME_STRETCH, read_crop
+
+    shapes: list[tuple[int, ...]] = []
+
+    def script(image: np.ndarray, options: OcrOptions) -> list[Word]:
+        shapes.append(tuple(image.shape))
+        h, w = image.shape[:2]
+        # One word over the middle half of the prepared image (12 px padding each side).
+        return [Word("SISKA", 0.9, (12 + (w - 24) // 4, 12, (w - 24) // 2, h - 24))]
+
+    img = np.full((540, 856, 3), 235, np.uint8)
+    spec = next(s for s in KTP.fields if s.name == "full_name")
+    # The page pass read a token long enough to be two run together: the look is widened.
+    engine = FakeEngine(script=script)
+    got = read_crop(engine, img, (200, 100, 400, 30), spec, 13.0, 0, "NABILAANGGRAINI")
+    h, w = shapes[0][:2]
+    assert (w - 24) / (h - 24) == pytest.approx(NAME_STRETCH * 400 / 30, rel=0.02)
+    box = got["full_name"].box
+    assert box is not None
+    assert abs(box[0] - 300) <= 2 and abs(box[2] - 200) <= 2 and abs(box[1] - 100) <= 2
+    # A name with short tokens is read as printed (widening misreads some letters).
+    read_crop(engine, img, (200, 100, 400, 30), spec, 13.0, 0, "SISKA WAHYUNI")
+    h, w = shapes[1][:2]
+    assert (w - 24) / (h - 24) == pytest.approx(400 / 30, rel=0.02)

@@ -287,24 +287,73 @@ def field_names(spec: FieldSpec) -> tuple[str, ...]:
     return ("birth_place", "birth_date") if spec.kind == "place_date" else (spec.name,)
 
 
+# A fitted layout scale outside this range is not believed (a shift alone is used instead).
+_SCALE_RANGE = (0.8, 1.25)
+
+
+def _axis_fit(pairs: Sequence[tuple[float, float]], span: float) -> tuple[float, float]:
+    """``found = scale * reference + offset`` along one axis, robustly (Theil-Sen: the median
+    of the slopes between pairs of fields at least a tenth of the page apart, then the median
+    offset).  A shift alone when the fields found do not spread enough to measure a scale."""
+    if len(pairs) < 2:
+        return 1.0, 0.0
+    slopes = [
+        (b[1] - a[1]) / (b[0] - a[0])
+        for i, a in enumerate(pairs)
+        for b in pairs[i + 1 :]
+        if abs(b[0] - a[0]) >= 0.1 * span
+    ]
+    scale = float(np.median(slopes)) if len(pairs) >= 3 and len(slopes) >= 3 else 1.0
+    if not _SCALE_RANGE[0] <= scale <= _SCALE_RANGE[1]:
+        scale = 1.0
+    return scale, float(np.median([f - scale * r for r, f in pairs]))
+
+
+def layout_shifts(
+    template: Template, fields: dict[str, Field], w: int, h: int, text_px: float | None = None
+) -> dict[str, tuple[float, float]]:
+    """How far each field's reference place is from where the page puts it: (dx, dy) per field.
+
+    Fitted as a scale and a shift per axis to the values that were found: an outline found a
+    little inside or outside the document's edge stretches the page as well as shifting it, and
+    a shift alone then misses the fields far from the ones found (a passport number 40 px
+    above its place when the name is 50 px above its own).  With ``text_px``, only one-line
+    boxes count (a box that took in its caption too is taller and sits higher).
+    """
+    xs: list[tuple[float, float]] = []
+    ys: list[tuple[float, float]] = []
+    for spec in template.fields:
+        f = fields.get(field_names(spec)[0])
+        if spec.nominal is None or f is None or f.value is None or f.box is None:
+            continue
+        if text_px is not None and not (
+            0.5 * text_px <= f.box[3] <= (2.5 if spec.where == "right" else 1.5) * text_px
+        ):
+            continue
+        nx, ny, _, nh = spec.nominal
+        xs.append((nx * w, float(f.box[0])))
+        ys.append(((ny + nh / 2) * h, f.box[1] + f.box[3] / 2))
+    sx, tx = _axis_fit(xs, w)
+    sy, ty = _axis_fit(ys, h)
+    out: dict[str, tuple[float, float]] = {}
+    for spec in template.fields:
+        if spec.nominal is None:
+            out[spec.name] = (0.0, 0.0)
+            continue
+        nx, ny, _, nh = spec.nominal
+        rx, ry = nx * w, (ny + nh / 2) * h
+        out[spec.name] = ((sx - 1.0) * rx + tx, (sy - 1.0) * ry + ty)
+    return out
+
+
 def _fill_from_layout(page: Page, template: Template, a: _Anchors, out: dict[str, Field]) -> None:
     """Read fields whose label was not readable from where the layout puts them.
 
-    The reference places are shifted by the median displacement of the fields that were found
-    through their labels, so a page that sits a little off still reads.
+    The reference places are moved like the fields that were found through their labels (a
+    scale and a shift, see :func:`layout_shifts`), so a page that sits a little off still reads.
     """
     W, H = page.width, page.height
-    dxs: list[float] = []
-    dys: list[float] = []
-    for spec in template.fields:
-        f = out.get(field_names(spec)[0])
-        if spec.nominal is None or f is None or f.value is None or f.box is None:
-            continue
-        nx, ny, _, nh = spec.nominal
-        dxs.append(f.box[0] - nx * W)
-        dys.append(f.box[1] + f.box[3] / 2 - (ny + nh / 2) * H)
-    dx = float(np.median(dxs)) if len(dxs) >= 2 else 0.0
-    dy = float(np.median(dys)) if len(dys) >= 2 else 0.0
+    shifts = layout_shifts(template, out, W, H)
     taken = {id(a.rows[r].words[i]) for r, i in a.label_words} | {
         id(w) for f in out.values() if f.value is not None for w in _words_in(page, f.box)
     }
@@ -315,6 +364,7 @@ def _fill_from_layout(page: Page, template: Template, a: _Anchors, out: dict[str
         ):
             continue
         nx, ny, nw, nh = spec.nominal
+        dx, dy = shifts[spec.name]
         x0, x1 = (nx - 0.01) * W + dx, (nx + nw) * W + dx
         y0, y1 = ny * H + dy, (ny + nh) * H + dy
         inside = [
@@ -371,10 +421,23 @@ def read_spec(spec: FieldSpec, vwords: Sequence[Word]) -> dict[str, Field]:
         return {spec.name: Field(spec.name, None, "", 0.0, None)}
     value = _normaliser(spec.kind)(raw)
     if value is not None and spec.pattern is not None and not re.fullmatch(spec.pattern, value):
-        value = None  # e.g. a passport number whose letter was lost: unread, not wrong
+        value = _pattern_head(spec, value)
     if value is not None and spec.kind == "date":
         vwords = words_of_date(vwords, value)
     return {spec.name: _field(spec.name, vwords, value)}
+
+
+def _pattern_head(spec: FieldSpec, value: str) -> str | None:
+    """A number that fits its pattern followed by one or two letters read from the guilloche
+    or glare after it ("B3983934ON"): the number.  Anything else that does not fit is unread,
+    not wrong (e.g. a passport number whose letter was lost)."""
+    if spec.kind != "docnum" or spec.pattern is None:
+        return None
+    m = re.match(f"(?:{spec.pattern})", value)
+    if m is None:
+        return None
+    rest = value[m.end() :]
+    return m.group(0) if 1 <= len(rest) <= 2 and rest.isalpha() else None
 
 
 def words_of_date(vwords: Sequence[Word], iso: str) -> list[Word]:

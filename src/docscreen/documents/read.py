@@ -303,5 +303,6 @@ def _with_timing(q: Quality, start: float, engine: OcrEngine) -> Quality:
     stats = getattr(engine, "stats", None)
     if stats is not None:
         metrics["ocr_seconds"] = float(stats.seconds)
+        metrics["ocr_calls"] = float(stats.calls)
         metrics["ocr_timeouts"] = float(stats.timeouts)
     return Quality(q.usable, q.reasons, metrics, q.checks, q.notes)

@@ -22,7 +22,13 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz
 
-from docscreen.documents.extract import LabelPlace, field_names, read_spec, strip_separators
+from docscreen.documents.extract import (
+    LabelPlace,
+    field_names,
+    layout_shifts,
+    read_spec,
+    strip_separators,
+)
 from docscreen.documents.templates import FieldSpec, Template
 from docscreen.models import Box, Field
 from docscreen.ocr.engine import OcrEngine, OcrOptions, Word
@@ -59,6 +65,10 @@ STRICT_KINDS = frozenset({"nik", "docnum", "date", "regnum", "code"})
 TRUSTED = 0.85
 # A name read with at least this mean word confidence is not looked at again.
 NAME_TRUSTED = 0.9
+# Name crops are widened this much more than they are enlarged (see ``read_crop``).
+NAME_STRETCH = 1.5
+# A name token this long may be two run together (KURNIAWATI is one, BELLAALIKA two).
+RUN_TOGETHER_LETTERS = 10
 # Letter height (px) the crops are enlarged to: tesseract's LSTM reads best around 30-40 px.
 TARGET_TEXT_PX = 32.0
 
@@ -80,12 +90,13 @@ def _gray(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
 
 
 def prepare(
-    crop: NDArray[np.uint8], text_px: float, variant: int
+    crop: NDArray[np.uint8], text_px: float, variant: int, stretch: float = 1.0
 ) -> tuple[NDArray[np.uint8], float]:
     """Contrast-stretch and enlarge a crop (variant 0), or also binarise it locally (variant 1).
 
-    Returns the image for tesseract and the scale applied.  Local binarisation keeps faint print
-    under glare, where one global threshold would separate glare from paper instead of ink.
+    Returns the image for tesseract and the (vertical) scale applied; ``stretch`` widens the
+    crop by that much more than it heightens it.  Local binarisation keeps faint print under
+    glare, where one global threshold would separate glare from paper instead of ink.
     """
     g = _gray(crop).astype(np.float32)
     lo, hi = np.percentile(g, [1, 99])
@@ -93,9 +104,10 @@ def prepare(
         g = np.clip((g - lo) * (255.0 / (hi - lo)), 0, 255)
     k = float(np.clip(TARGET_TEXT_PX / max(text_px, 1.0), 1.0, 2.5))
     out = np.asarray(g, dtype=np.uint8)
-    if k > 1.01:
+    if k > 1.01 or stretch > 1.01:
         out = np.asarray(
-            cv2.resize(out, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC), dtype=np.uint8
+            cv2.resize(out, None, fx=k * stretch, fy=k, interpolation=cv2.INTER_CUBIC),
+            dtype=np.uint8,
         )
     if variant == 1:
         block = int(max(15, 2 * round(TARGET_TEXT_PX) + 1))
@@ -217,18 +229,20 @@ def _read(
     options: OcrOptions,
     x0: int,
     y0: int,
+    stretch: float = 1.0,
 ) -> list[Word]:
     """Tesseract's words in a prepared crop, boxes back in page coordinates."""
-    prepared, k = prepare(crop, text_px, variant)
+    prepared, k = prepare(crop, text_px, variant, stretch)
+    kx = k * stretch
     pad = 12
     return [
         Word(
             wd.text,
             wd.confidence,
             (
-                round((wd.box[0] - pad) / k) + x0,
+                round((wd.box[0] - pad) / kx) + x0,
                 round((wd.box[1] - pad) / k) + y0,
-                round(wd.box[2] / k),
+                round(wd.box[2] / kx),
                 round(wd.box[3] / k),
             ),
             wd.line,
@@ -272,7 +286,15 @@ def read_crop(
     sign: str | None = None
     if spec.kind == "blood":
         sign = blood_sign(_gray(crop), text_px)
-    words = _read(engine, crop, text_px, variant, _options(spec, variant, lone), x0, y0)
+    # Names print in a sans whose word space is barely wider than the gap beside an I or an A
+    # ("TITI ASTUTI", "NABILA ANGGRAINI"): tesseract runs the words together, and widened by
+    # half they come apart.  Widening also misreads some letters ("JINAW!I"), so only a name
+    # the page pass read with a token long enough to be two is widened, on the first look.
+    stretch = 1.0
+    longest = max((len(t) for t in (known or "").split()), default=0)
+    if spec.kind == "name" and variant == 0 and longest >= RUN_TOGETHER_LETTERS:
+        stretch = NAME_STRETCH
+    words = _read(engine, crop, text_px, variant, _options(spec, variant, lone), x0, y0, stretch)
     if not words and not lone:
         # Nothing at all: a guilloche or a dark blob after the text can make tesseract give up
         # on the whole line; the text alone, cut where its letters end, reads.
@@ -280,7 +302,7 @@ def read_crop(
         if span is not None:
             words = _read(
                 engine, crop[:, span[0] : span[1]], text_px, variant,
-                _options(spec, variant, lone), x0 + span[0], y0,
+                _options(spec, variant, lone), x0 + span[0], y0, stretch,
             )  # fmt: skip
     if spec.kind == "name":
         words = _trim_name(words, known)
@@ -433,27 +455,6 @@ def _priority(spec: FieldSpec) -> int:
     if spec.kind in STRICT_KINDS:
         return 2
     return 3
-
-
-def _layout_shift(
-    template: Template, fields: dict[str, Field], w: int, h: int, text_px: float
-) -> tuple[float, float]:
-    """How far the values found sit from the layout's places (median), from one-line boxes
-    only: a box that took in its caption too is taller and sits higher."""
-    dxs: list[float] = []
-    dys: list[float] = []
-    for spec in template.fields:
-        f = fields.get(field_names(spec)[0])
-        if spec.nominal is None or f is None or f.value is None or f.box is None:
-            continue
-        if not 0.5 * text_px <= f.box[3] <= (2.5 if spec.where == "right" else 1.5) * text_px:
-            continue
-        nx, ny, _, nh = spec.nominal
-        dxs.append(f.box[0] - nx * w)
-        dys.append(f.box[1] + f.box[3] / 2 - (ny + nh / 2) * h)
-    dx = float(np.median(dxs)) if len(dxs) >= 2 else 0.0
-    dy = float(np.median(dys)) if len(dys) >= 2 else 0.0
-    return dx, dy
 
 
 def _from_label(spec: FieldSpec, place: LabelPlace, w: int, text_px: float, dx: float) -> Box:
@@ -617,10 +618,14 @@ def name_consensus(looks: Sequence[Look]) -> str | None:
     for t in toks[best]:
         if len(toks) >= 3 and support(best, t) == 0:
             continue
+        # Only other spellings of the token vote on it, not a reading that ran it together
+        # with the next one ("NABILAANGGRAINI" supports "NABILA" but is no spelling of it).
         variants = [t] + [
-            max(tj, key=lambda u: fuzz.ratio(t, u))
+            u
             for j, tj in enumerate(toks)
-            if j != best and any(near(t, u) for u in tj)
+            if j != best and tj
+            for u in [max(tj, key=lambda u: fuzz.ratio(t, u))]
+            if fuzz.ratio(t, u) >= 75 and abs(len(t) - len(u)) <= 2
         ]
         counts = {v: variants.count(v) for v in variants}
         top = max(counts.values())
@@ -678,13 +683,13 @@ def second_looks(
     # Letter height of the values: about half the layout's line height for them.
     line_h = sorted(s.nominal[3] for s in template.fields if s.nominal is not None)
     text_px = 0.55 * h * (line_h[len(line_h) // 2] if line_h else 0.045)
-    shift = _layout_shift(template, out, w, h, text_px)
+    shifts = layout_shifts(template, out, w, h, text_px)
     budget = max_looks if max_looks is not None else template.max_looks
     for spec in sorted(template.fields, key=_priority):
         if budget <= 0:
             break
         label = (labels or {}).get(spec.name)
-        region = field_region(spec, out, w, h, shift, text_px, label)
+        region = field_region(spec, out, w, h, shifts[spec.name], text_px, label)
         start = value_start(spec, template, out, label) if spec.kind == "name" else None
         if region is None or not _needs_look(spec, out, region, start, text_px):
             continue
