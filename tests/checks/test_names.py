@@ -78,6 +78,7 @@ def test_two_words_read_run_together_are_the_same_name() -> None:
     assert compare_mrz_viz(["RIYANTI", "KANI"], viz_tokens("RIYANTIKANI")).same
     assert compare_indonesian("KANIRIYANTI", "KANI RIYANTI").same
     assert compare_indonesian("KANI RIYANTI", "KANIRIYANTI").same
+    assert compare_indonesian("KANIA ASTUTI", "KANIAASTUTI KANIAASTUTI").same  # doubled
     # Other letters run together are still another name.
     assert not compare_mrz_viz(["RIYANTI", "KANI"], viz_tokens("KANIRIYANTO")).same
     assert not compare_indonesian("KANIRIYANTO", "KANI RIYANTI").same

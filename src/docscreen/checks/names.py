@@ -240,7 +240,10 @@ def compare_indonesian(a: str, b: str, max_edits: int = 1) -> NameComparison:
         else:
             used.add(best[0])
             pairs.append((token, right[best[0]], best[1]))
-    extra = tuple(t for j, t in enumerate(right) if j not in used)
+    paired = {right[j] for j in used}
+    # A token the longer reading repeats (KANIAASTUTI KANIAASTUTI: the reader doubled it) is not
+    # a name part of its own.
+    extra = tuple(t for j, t in enumerate(right) if j not in used and t not in paired)
     same = bool(left) and not unmatched and len(extra) <= 1
     return NameComparison(
         same=same,
