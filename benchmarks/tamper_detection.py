@@ -20,6 +20,7 @@ import json
 import os
 import statistics
 import time
+import warnings
 from collections.abc import Collection
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -34,8 +35,14 @@ import numpy.typing as npt
 from PIL import Image
 
 from docscreen.forensics import Hints, Thresholds, analyse
-from docscreen.forensics.page import Page
-from docscreen.forensics.reference import Registered, local_shift
+from docscreen.forensics.page import Page, clip
+from docscreen.forensics.reference import (
+    Registered,
+    _frac,
+    _peak,
+    line_geometry,
+    local_shift,
+)
 from docscreen.imaging.load import load_image
 from docscreen.models import Document, DocumentKind, Field
 
@@ -420,6 +427,456 @@ def blank_copy_move(count: int, jobs: int) -> list[str]:
     return lines
 
 
+# --- session 4 experiments (issue 7): a clean layout blank, duplicated cells, line widths -------
+# Measured on the calibration split only (``--experiments N``); none of them is in the package.
+
+
+def _registered(path: Path) -> tuple[Document, Page, Registered] | None:
+    from docscreen.forensics.page import prepare
+    from docscreen.forensics.reference import best_registration
+
+    truth = json.loads(path.read_text())
+    doc = _document(truth)
+    try:
+        page = prepare(
+            load_image(path.parent / truth["image"]).pixels,
+            {n: f.box for n, f in doc.fields.items() if f.box},
+        )  # type: ignore[misc]
+        reg = best_registration(page, doc.kind.value)
+    except (cv2.error, ValueError):
+        return None
+    if reg is None or reg.correlation < 0.4:
+        return None
+    return doc, page, reg
+
+
+def _reflectance(reg: Registered) -> npt.NDArray[np.float32]:
+    """Page grey over its local paper (x200): illumination and exposure divided out."""
+    return np.asarray(200.0 * reg.grey / np.maximum(reg.paper, 1.0), np.float32)
+
+
+_K3 = np.ones((3, 3), np.uint8)
+
+
+def clean_blanks(
+    regs: list[Registered],
+) -> dict[str, tuple[npt.NDArray[np.float32], npt.NDArray[np.int32]]]:
+    """Per layout, at full flat resolution: the blank (reflectance) where no genuine page had ink,
+    and how many pages saw each pixel free of ink.  Two passes: ink is first what is 20 grey levels
+    below the local paper (dilated 1 px), then what is 10 below the first-pass blank (dilated 1 px,
+    so the soft rims of the strokes are left out too); the blank is the median over the pages that
+    saw the pixel free of ink (the plain median where fewer than 3 did: static print)."""
+    stacks: dict[str, list[tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]]] = {}
+    for reg in regs:
+        ink = cv2.dilate(((reg.paper - reg.grey) > 20).astype(np.uint8), _K3) > 0
+        stacks.setdefault(reg.ref.key, []).append((_reflectance(reg), ink))
+    out = {}
+    for key, st in stacks.items():
+        arr = np.stack([a for a, _ in st])
+        ink = np.stack([m for _, m in st])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            b1 = np.nanmedian(np.where(ink, np.nan, arr), axis=0)
+        b1 = np.where(np.isnan(b1), np.median(arr, axis=0), b1)
+        masks = []
+        for a, m in zip(arr, ink, strict=True):
+            ok = ~m
+            lhs = np.stack([b1[ok], np.ones(int(ok.sum()))], axis=1)[::7]
+            coef, *_ = np.linalg.lstsq(lhs, a[ok][::7], rcond=None)
+            dark = ((coef[0] * b1 + coef[1]) - a) > 10
+            masks.append((cv2.dilate(dark.astype(np.uint8), _K3) > 0) | m)
+        ink2 = np.stack(masks)
+        seen = (~ink2).sum(axis=0).astype(np.int32)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            b2 = np.nanmedian(np.where(ink2, np.nan, arr), axis=0)
+        blank = np.where(seen >= 3, b2, np.median(arr, axis=0)).astype(np.float32)
+        out[key] = (blank, seen)
+    return out
+
+
+def clean_blank_scores(
+    reg: Registered,
+    page: Page,
+    blank: npt.NDArray[np.float32],
+    seen: npt.NDArray[np.int32],
+    digits: Collection[str],
+    oracle: npt.NDArray[np.bool_] | None = None,
+) -> tuple[float | None, float | None, tuple[float, int] | None]:
+    """(copy-move, retype) scores of one page against its layout's clean blank, and with
+    ``oracle`` (pixels in the blank frame, e.g. where the generator pasted a cell) the largest z
+    over the background pixels of ``oracle`` inside a field window, with their count.
+
+    Per field: a window around the line; the blank is shifted onto it (masked template match of
+    the band-passed background, sub-pixel), blurred to the capture (the best of 4 blurs) and fitted
+    in gain and offset on the ring around the line; the residual is read on background pixels
+    (no ink or rim, seen free of ink on >= 3 genuine pages).  Copy-move: sliding glyph-sized cells
+    of the digit fields, chi-square of the residual over the ring's mean square (z).  Retype: the
+    same over the whole line.  Each: the largest z on the page."""
+    H, W = reg.grey.shape
+    refl = _reflectance(reg)
+    boxes = [reg.from_page(ln.box) for ln in page.fields]
+    cm_best: float | None = None
+    ip_best: float | None = None
+    at_oracle: tuple[float, int] | None = None
+    S = 4
+    for line, box in zip(page.fields, boxes, strict=True):
+        x, y, w, h = box
+        pad = max(6, h)
+        x0, y0, x1, y1 = (
+            max(S, x - pad),
+            max(S, y - pad),
+            min(W - S, x + w + pad),
+            min(H - S, y + h + pad),
+        )
+        if x1 - x0 < 3 * h or y1 - y0 < h + 6:
+            continue
+        g = refl[y0:y1, x0:x1]
+        depth = (reg.paper - reg.grey)[y0:y1, x0:x1]
+        other = np.zeros(g.shape, bool)
+        for ob in boxes:
+            if ob is not box:
+                bx, by, bw, bh = ob
+                other[
+                    max(0, by - 2 - y0) : max(0, by + bh + 2 - y0),
+                    max(0, bx - 2 - x0) : max(0, bx + bw + 2 - x0),
+                ] = True
+        m0 = (~(cv2.dilate((depth > 20).astype(np.uint8), _K3) > 0) & ~other).astype(np.float32)
+        if m0.sum() < 60:
+            continue
+        big = blank[y0 - S : y1 + S, x0 - S : x1 + S]
+        raw = cv2.matchTemplate(
+            np.asarray(big - cv2.GaussianBlur(big, (0, 0), 4), np.float32),
+            np.asarray(g - cv2.GaussianBlur(g, (0, 0), 4), np.float32),
+            cv2.TM_CCORR_NORMED,
+            mask=m0,
+        )
+        rr = np.nan_to_num(np.asarray(raw, np.float64), nan=-1.0)
+        _, _, _, (mx, my) = cv2.minMaxLoc(rr)
+        dx = mx + _peak(rr[my, max(0, mx - 1) : mx + 2], mx) - S
+        dy = my + _peak(rr[max(0, my - 1) : my + 2, mx], my) - S
+        centre = ((x0 + x1 - 1) / 2 + dx, (y0 + y1 - 1) / 2 + dy)
+        bwin = np.asarray(cv2.getRectSubPix(blank, (x1 - x0, y1 - y0), centre), np.float32)
+        nk = np.asarray(cv2.getRectSubPix(seen.astype(np.float32), (x1 - x0, y1 - y0), centre))
+        inner = np.zeros(g.shape, bool)
+        inner[y - y0 : y + h - y0, x - x0 : x + w - x0] = True
+        ring = (m0 > 0) & ~inner & (nk >= 3)
+        if ring.sum() < 40:
+            continue
+        fits = []
+        for sigma in (0.0, 0.7, 1.2, 1.8):
+            bb = cv2.GaussianBlur(bwin, (0, 0), sigma) if sigma else bwin
+            lhs = np.stack([bb[ring], np.ones(int(ring.sum()))], axis=1).astype(np.float64)
+            coef, *_ = np.linalg.lstsq(lhs, g[ring].astype(np.float64), rcond=None)
+            pred = coef[0] * bb + coef[1]
+            fits.append((float(np.mean((g - pred)[ring] ** 2)), sigma, pred))
+        ms, _, pred = min(fits, key=lambda t: t[0])
+        res = g - pred
+        ink = cv2.dilate((((pred - g) > 12) | (depth > 20)).astype(np.uint8), _K3) > 0
+        bg = ~ink & ~other & (nk >= 3)
+
+        z = _chi_z(res, bg & inner, ms)
+        if z is not None:
+            ip_best = z if ip_best is None else max(ip_best, z)
+        if oracle is not None:
+            sel = bg & oracle[y0:y1, x0:x1]
+            z = _chi_z(res, sel, ms)
+            if z is not None and (at_oracle is None or z > at_oracle[0]):
+                at_oracle = (z, int(sel.sum()))
+        if line.name in digits:
+            cw, step = max(4, round(0.55 * h)), max(1, round(0.125 * h))
+            cy0, cy1 = max(0, y - y0 - 1), min(y1 - y0, y + h - y0 + 1)
+            for sx in range(x - x0, x - x0 + w - cw + 2, step):
+                sel = np.zeros(g.shape, bool)
+                sel[cy0:cy1, sx : sx + cw] = True
+                z = _chi_z(res, bg & sel, ms)
+                if z is not None:
+                    cm_best = z if cm_best is None else max(cm_best, z)
+    return cm_best, ip_best, at_oracle
+
+
+def _chi_z(res: npt.NDArray[np.float32], sel: npt.NDArray[np.bool_], ms: float) -> float | None:
+    """Sum of squared residuals on ``sel`` over the ring's mean square, as a chi-square z."""
+    n = int(sel.sum())
+    if n < 4:
+        return None
+    return float((np.sum(res[sel] ** 2) / (ms + 1.0) - n) / np.sqrt(2 * n))
+
+
+def cell_duplicates(page: Page, digits: Collection[str]) -> float | None:
+    """Idea 2: a pasted cell equals its source, glyph AND background.  Glyph-sized windows of each
+    digit field are matched (NCC of the grey, background included) in the other digit fields; at
+    the best match (>= 0.9, sub-pixel) the background pixels of the two (ink and rim of either
+    left out) are compared after a gain/offset fit.  Score: how far the page's closest background
+    pair sits below the page's median pair (log mean square)."""
+    grey, depth = page.grey, page.paper - page.grey
+    lines = [ln for ln in page.fields if ln.name in digits]
+    logs = []
+    for ln in lines:
+        x, y, w, h = ln.box
+        cw, pad, step = max(5, round(0.55 * h)), max(1, round(0.08 * h)), max(1, round(0.125 * h))
+        cy, ch = y - pad, h + 2 * pad
+        if h < 6 or cy < 0 or cy + ch > grey.shape[0]:
+            continue
+        for sx in range(x, x + w - cw + 1, step):
+            tpl = grey[cy : cy + ch, sx : sx + cw]
+            if float(depth[cy : cy + ch, sx : sx + cw].max()) < 40:
+                continue
+            best = None
+            for o in lines:
+                if o is ln:
+                    continue
+                ox0, oy0, ox1, oy1 = clip(o.box, grey.shape, max(4, o.box[3] // 2))
+                crop = grey[oy0:oy1, ox0:ox1]
+                if crop.shape[0] < ch or crop.shape[1] < cw:
+                    continue
+                res = cv2.matchTemplate(crop, tpl, cv2.TM_CCOEFF_NORMED)
+                _, mv, _, ml = cv2.minMaxLoc(res)
+                if best is None or mv > best[0]:
+                    best = (float(mv), ox0, oy0, ml, np.asarray(res, np.float64))
+            if best is None or best[0] < 0.9:
+                continue
+            _, ox0, oy0, (mx, my), res = best
+            cx = ox0 + mx + (cw - 1) / 2 + _peak(res[my, max(0, mx - 1) : mx + 2], mx)
+            cyy = oy0 + my + (ch - 1) / 2 + _peak(res[max(0, my - 1) : my + 2, mx], my)
+            src = np.asarray(cv2.getRectSubPix(grey, (cw, ch), (cx, cyy)), np.float32)
+            sdepth = np.asarray(cv2.getRectSubPix(depth, (cw, ch), (cx, cyy)), np.float32)
+            ink = (depth[cy : cy + ch, sx : sx + cw] > 20) | (sdepth > 20)
+            bg = cv2.dilate(ink.astype(np.uint8), _K3) == 0
+            if bg.sum() < 8:
+                continue
+            lhs = np.stack([src[bg], np.ones(int(bg.sum()))], axis=1).astype(np.float64)
+            coef, *_ = np.linalg.lstsq(lhs, tpl[bg].astype(np.float64), rcond=None)
+            logs.append(float(np.log(np.mean((tpl[bg] - lhs @ coef) ** 2) + 1.0)))
+    if len(logs) < 3:
+        return None
+    return float(np.median(logs) - min(logs))
+
+
+def _text_width(reg: Registered, box: tuple[int, int, int, int]) -> tuple[float, float] | None:
+    """(ink width, cap height) of a field line in the blank frame (half-plateau crossings)."""
+    geo = line_geometry(reg, box)
+    if geo is None:
+        return None
+    x, _, w, h = box
+    W = reg.grey.shape[1]
+    pad = max(3, h // 2)
+    x0, x1 = max(0, x - pad), min(W, x + w + pad)
+    a, b = int(np.floor(geo[0])), int(np.ceil(geo[1])) + 1
+    depth = np.clip(reg.paper[a:b, x0:x1] - reg.grey[a:b, x0:x1] - 8.0, 0, None)
+    cols = depth.sum(axis=0).astype(np.float64)
+    if cols.size == 0 or cols.max() <= 0:
+        return None
+    half = 0.5 * float(np.percentile(cols[cols > 0.2 * cols.max()], 75))
+    on = np.flatnonzero(cols >= half)
+    left = int(on[0]) - _frac(cols, int(on[0]), -1, half)
+    right = int(on[-1]) + _frac(cols, int(on[-1]), 1, half)
+    return float(right - left), float(geo[1] - geo[0])
+
+
+WidthRow = tuple[str, str, str, str, float]  # page id, layout, field, text, ink width
+
+
+def _width_features(text: str, chars: dict[str, int]) -> npt.NDArray[np.float64]:
+    n = len(chars)
+    v = np.zeros(3 * n)
+    for c in text:
+        v[chars[c]] += 1
+    t = text.strip()
+    v[n + chars[t[0]]] += 1
+    v[2 * n + chars[t[-1]]] += 1
+    return v
+
+
+def fit_widths(rows: list[WidthRow]) -> dict[str, Any]:
+    """Per layout: ink width = field scale x (sum of character advances + first/last bearings),
+    advances shared by the layout's fields (alternating least squares); per field the median and
+    spread (larger of MAD and the 10-90% range) of the residual after each page's own scale."""
+    models: dict[str, Any] = {}
+    for key in sorted({r[1] for r in rows}):
+        rs = [r for r in rows if r[1] == key]
+        chars: dict[str, int] = {}
+        for r in rs:
+            for c in r[3]:
+                chars.setdefault(c, len(chars))
+        fields = [r[2] for r in rs]
+        scale = {f: 1.0 for f in set(fields)}
+        X = np.array([_width_features(r[3], chars) for r in rs])
+        wd = np.array([r[4] for r in rs])
+        for _ in range(6):
+            sv = np.array([scale[f] for f in fields])
+            A = X * sv[:, None]
+            lam = 1e-2 * float(np.mean(sv)) ** 2 * np.eye(A.shape[1])
+            coef = np.linalg.solve(A.T @ A + lam, A.T @ wd)
+            L = X @ coef
+            for f in scale:
+                m = np.array([x == f for x in fields])
+                scale[f] = float((L[m] @ wd[m]) / max(1e-9, float(L[m] @ L[m])))
+        model = {"chars": chars, "coef": coef, "scale": scale, "spread": {}}
+        rel = {r[0]: [] for r in rs}
+        for r, width in zip(rs, wd, strict=True):
+            rel[r[0]].append(width / (scale[r[2]] * float(_width_features(r[3], chars) @ coef)))
+        page_scale = {k: float(np.median(v)) for k, v in rel.items()}
+        res: dict[str, list[float]] = {}
+        for r, width in zip(rs, wd, strict=True):
+            pred = scale[r[2]] * float(_width_features(r[3], chars) @ coef) * page_scale[r[0]]
+            res.setdefault(r[2], []).append(width - pred)
+        for f, v in res.items():
+            a = np.array(v)
+            med = float(np.median(a))
+            p10, p90 = np.percentile(a, [10, 90])
+            sd = max(1.4826 * float(np.median(np.abs(a - med))), (p90 - p10) / 2.563, 0.3)
+            model["spread"][f] = (med, sd)
+        models[key] = model
+    return models
+
+
+def width_score(rows: list[WidthRow], models: dict[str, Any]) -> float | None:
+    """Largest |z| of a field's ink width against its text (page scale divided out)."""
+    preds = []
+    for _, key, f, text, width in rows:
+        m = models.get(key)
+        if m is None or f not in m["spread"] or any(c not in m["chars"] for c in text):
+            continue
+        preds.append(
+            (f, width, m["scale"][f] * float(_width_features(text, m["chars"]) @ m["coef"]), m)
+        )
+    if len(preds) < 3:
+        return None
+    page_scale = float(np.median([w / p for _, w, p, _ in preds]))
+    return max(
+        abs((w - p * page_scale - m["spread"][f][0]) / m["spread"][f][1]) for f, w, p, m in preds
+    )
+
+
+def _width_rows(ident: str, doc: Document, page: Page, reg: Registered) -> list[WidthRow]:
+    out = []
+    for line in page.fields:
+        text = doc.fields[line.name].raw
+        if len(text.strip()) < 2:
+            continue
+        got = _text_width(reg, reg.from_page(line.box))
+        if got is not None:
+            out.append((ident, reg.ref.key, line.name, text, got[0]))
+    return out
+
+
+def _pasted_cells(path: Path, reg: Registered, page: Page) -> npt.NDArray[np.bool_] | None:
+    """Where the generator pasted cells on this copy-move capture (its truth mask, regenerated
+    from the seed), carried into the blank frame.  For the oracle diagnostic only."""
+    import datetime as dt
+
+    from docscreen.specimens import SpecimenOptions, make_specimen
+
+    truth = json.loads(path.read_text())
+    spec = make_specimen(
+        int(truth["seed"]),
+        truth["specimen_kind"],
+        "copy_move",
+        "realistic",
+        options=SpecimenOptions(today=dt.date(2026, 6, 1)),
+    )
+    if spec.mask is None:
+        return None
+    h, w = page.grey.shape
+    flat = cv2.warpPerspective(spec.mask, page.forward, (w, h), flags=cv2.INTER_NEAREST)
+    H, W = reg.grey.shape
+    m = cv2.warpAffine(flat, reg.warp, (W, H), flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP)
+    return np.asarray(m > 0)
+
+
+def oracle_pairs(
+    count: int, blanks: dict[str, tuple[npt.NDArray[np.float32], npt.NDArray[np.int32]]]
+) -> list[str]:
+    """Upper bound of the clean-blank comparison: at the generator's own pasted-cell pixels, the
+    copy-move capture's z against the genuine capture of the same seed (same geometry, capture
+    chain and noise) at the same pixels."""
+    zf, zg, npx = [], [], []
+    for path in _by_seed(CACHE / "calibration" / "copy_move")[:count]:
+        gpath = CACHE / "calibration" / "genuine" / path.name
+        got_f, got_g = _registered(path), _registered(gpath) if gpath.exists() else None
+        if got_f is None or got_g is None or got_f[2].ref.key not in blanks:
+            continue
+        pair = []
+        for doc, page, reg in (got_f, got_g):
+            cells = _pasted_cells(path, reg, page)
+            if cells is None:
+                break
+            digits = {n for n, f in doc.fields.items() if any(c.isdigit() for c in f.raw)}
+            pair.append(clean_blank_scores(reg, page, *blanks[reg.ref.key], digits, cells)[2])
+        if len(pair) == 2 and pair[0] is not None and pair[1] is not None:
+            zf.append(pair[0][0])
+            zg.append(pair[1][0])
+            npx.append(pair[0][1])
+    if not zf:
+        return ["oracle: no pair scored"]
+    wins = float(np.mean(np.array(zf) > np.array(zg)))
+    return [
+        f"oracle (pasted-cell pixels, {len(zf)} same-seed pairs): background px per forgery "
+        f"median {np.median(npx):.0f}; z forged median {np.median(zf):.2f} vs genuine "
+        f"{np.median(zg):.2f}; forged > genuine in {wins:.0%}; AUC {_auc(zf, zg):.3f}",
+        "",
+    ]
+
+
+def experiments(count: int) -> list[str]:
+    """The three session-4 experiments on calibration documents 0..count (genuine, copy_move,
+    inpaint_retype of the same seeds); the blank and the width model are learned from calibration
+    genuine documents 60..239 (the reference-learning slice).  One process."""
+    regs: list[Registered] = []
+    wrows: list[WidthRow] = []
+    for path in _by_seed(CACHE / "calibration" / "genuine")[60:240]:
+        got = _registered(path)
+        if got is not None:
+            regs.append(got[2])
+            wrows += _width_rows(path.stem, *got)
+    blanks = clean_blanks(regs)
+    del regs
+    wmodels = fit_widths(wrows)
+    scores: dict[str, dict[str, list[float | None]]] = {}
+    for cls in ("genuine", "copy_move", "inpaint_retype"):
+        rows: dict[str, list[float | None]] = {
+            "blank_cm": [],
+            "blank_ip": [],
+            "dup": [],
+            "width": [],
+        }
+        for path in _by_seed(CACHE / "calibration" / cls)[:count]:
+            got = _registered(path)
+            if got is None or got[2].ref.key not in blanks:
+                for v in rows.values():
+                    v.append(None)
+                continue
+            doc, page, reg = got
+            digits = {n for n, f in doc.fields.items() if any(c.isdigit() for c in f.raw)}
+            cm, ip, _ = clean_blank_scores(reg, page, *blanks[reg.ref.key], digits)
+            rows["blank_cm"].append(cm)
+            rows["blank_ip"].append(ip)
+            rows["dup"].append(cell_duplicates(page, digits))
+            rows["width"].append(width_score(_width_rows(path.stem, doc, page, reg), wmodels))
+        scores[cls] = rows
+    g = scores["genuine"]
+    out = oracle_pairs(count, blanks)
+    out.append(
+        "| experiment | operator | scored genuine / forged | AUC | detected above the largest genuine |"
+    )
+    out.append("|---|---|---|---|---|")
+    for name, op in (
+        ("blank_cm", "copy_move"),
+        ("dup", "copy_move"),
+        ("blank_ip", "inpaint_retype"),
+        ("width", "inpaint_retype"),
+    ):
+        f = scores[op][name]
+        top = max((v for v in g[name] if v is not None), default=float("inf"))
+        det = sum(1 for v in f if v is not None and v > top) / max(1, len(f))
+        out.append(
+            f"| {name} | {op} | {sum(v is not None for v in g[name])} / "
+            f"{sum(v is not None for v in f)} | {_auc(f, g[name]):.3f} | {det:.1%} |"
+        )
+    return out
+
+
 def learn_template(first: int, count: int) -> Path:
     """Glyph templates from calibration GENUINE documents ``first .. first+count`` (not the ones
     the thresholds are set on, never the test split)."""
@@ -502,7 +959,19 @@ def main() -> None:
         metavar="N",
         help="only measure the copy-move blank comparison on calibration documents 0..N",
     )
+    ap.add_argument(
+        "--experiments",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only run the session-4 experiments (clean blank, duplicated cells, line widths) "
+        "on calibration documents 0..N",
+    )
     a = ap.parse_args()
+    if a.experiments:
+        for line in experiments(a.experiments):
+            print(line, flush=True)
+        return
     if a.blank_copy_move:
         for line in blank_copy_move(a.blank_copy_move, a.jobs):
             print(line)
