@@ -336,3 +336,14 @@ def test_name_crops_are_widened_and_boxes_still_map_to_the_page() -> None:
     read_crop(engine, img, (200, 100, 400, 30), spec, 13.0, 0, "SISKA WAHYUNI")
     h, w = shapes[1][:2]
     assert (w - 24) / (h - 24) == pytest.approx(400 / 30, rel=0.02)
+
+
+def test_a_first_name_only_the_line_read_has_is_kept() -> None:
+    """The page pass lost the first name ("WALUYO"); the line look read "CAWUK WALUYO": the look's
+    whole name is kept, while a speck-sized extra token still counts against a reading."""
+    from docscreen.documents.second_look import Look, name_consensus
+
+    f = Field("full_name", None)
+    page = Look("WALUYO", 0.82, f, 1.0)
+    assert name_consensus([page, Look("CAWUK WALUYO", 0.91, f, 1.05)]) == "CAWUK WALUYO"
+    assert name_consensus([Look("SISKA", 0.9, f, 1.0), Look("SISKA YT", 0.8, f, 1.05)]) == "SISKA"

@@ -605,12 +605,15 @@ def name_consensus(looks: Sequence[Look]) -> str | None:
     def support(i: int, t: str) -> int:
         return sum(1 for j, tj in enumerate(toks) if j != i and any(near(t, u) for u in tj))
 
+    def score(i: int) -> int:
+        # Supported tokens count; an unsupported token counts against its reading only when it
+        # is short enough to be specks ("YT"): a whole first name that only the line read has
+        # ("CAWUK" of "CAWUK WALUYO", lost by the page pass) is the name, not debris.
+        return sum(1 if support(i, t) else (-1 if len(t) <= 2 else 0) for t in toks[i])
+
     order = sorted(
         range(len(toks)),
-        key=lambda i: (
-            sum(1 if support(i, t) else -1 for t in toks[i]),
-            looks[i].weight if i < len(looks) else 0.0,
-        ),
+        key=lambda i: (score(i), looks[i].weight if i < len(looks) else 0.0),
         reverse=True,
     )
     best = order[0]
