@@ -603,6 +603,40 @@ def _chi_z(res: npt.NDArray[np.float32], sel: npt.NDArray[np.bool_], ms: float) 
     return float((np.sum(res[sel] ** 2) / (ms + 1.0) - n) / np.sqrt(2 * n))
 
 
+def _pair_log_ms(page: Page, others: list[Any], sx: int, cy: int, cw: int, ch: int) -> float | None:
+    """The window (sx, cy, cw, ch) of the flat page matched in ``others`` (field lines): at the
+    best NCC (>= 0.9, sub-pixel) the log mean square of the background difference of the pair
+    (ink and rim of either left out, gain/offset fitted)."""
+    grey, depth = page.grey, page.paper - page.grey
+    tpl = grey[cy : cy + ch, sx : sx + cw]
+    if tpl.shape != (ch, cw):
+        return None
+    best = None
+    for o in others:
+        ox0, oy0, ox1, oy1 = clip(o.box, grey.shape, max(4, o.box[3] // 2))
+        crop = grey[oy0:oy1, ox0:ox1]
+        if crop.shape[0] < ch or crop.shape[1] < cw:
+            continue
+        res = cv2.matchTemplate(crop, tpl, cv2.TM_CCOEFF_NORMED)
+        _, mv, _, ml = cv2.minMaxLoc(res)
+        if best is None or mv > best[0]:
+            best = (float(mv), ox0, oy0, ml, np.asarray(res, np.float64))
+    if best is None or best[0] < 0.9:
+        return None
+    _, ox0, oy0, (mx, my), res = best
+    cx = ox0 + mx + (cw - 1) / 2 + _peak(res[my, max(0, mx - 1) : mx + 2], mx)
+    cyy = oy0 + my + (ch - 1) / 2 + _peak(res[max(0, my - 1) : my + 2, mx], my)
+    src = np.asarray(cv2.getRectSubPix(grey, (cw, ch), (cx, cyy)), np.float32)
+    sdepth = np.asarray(cv2.getRectSubPix(depth, (cw, ch), (cx, cyy)), np.float32)
+    ink = (depth[cy : cy + ch, sx : sx + cw] > 20) | (sdepth > 20)
+    bg = cv2.dilate(ink.astype(np.uint8), _K3) == 0
+    if bg.sum() < 8:
+        return None
+    lhs = np.stack([src[bg], np.ones(int(bg.sum()))], axis=1).astype(np.float64)
+    coef, *_ = np.linalg.lstsq(lhs, tpl[bg].astype(np.float64), rcond=None)
+    return float(np.log(np.mean((tpl[bg] - lhs @ coef) ** 2) + 1.0))
+
+
 def cell_duplicates(page: Page, digits: Collection[str]) -> float | None:
     """Idea 2: a pasted cell equals its source, glyph AND background.  Glyph-sized windows of each
     digit field are matched (NCC of the grey, background included) in the other digit fields; at
@@ -619,35 +653,11 @@ def cell_duplicates(page: Page, digits: Collection[str]) -> float | None:
         if h < 6 or cy < 0 or cy + ch > grey.shape[0]:
             continue
         for sx in range(x, x + w - cw + 1, step):
-            tpl = grey[cy : cy + ch, sx : sx + cw]
             if float(depth[cy : cy + ch, sx : sx + cw].max()) < 40:
                 continue
-            best = None
-            for o in lines:
-                if o is ln:
-                    continue
-                ox0, oy0, ox1, oy1 = clip(o.box, grey.shape, max(4, o.box[3] // 2))
-                crop = grey[oy0:oy1, ox0:ox1]
-                if crop.shape[0] < ch or crop.shape[1] < cw:
-                    continue
-                res = cv2.matchTemplate(crop, tpl, cv2.TM_CCOEFF_NORMED)
-                _, mv, _, ml = cv2.minMaxLoc(res)
-                if best is None or mv > best[0]:
-                    best = (float(mv), ox0, oy0, ml, np.asarray(res, np.float64))
-            if best is None or best[0] < 0.9:
-                continue
-            _, ox0, oy0, (mx, my), res = best
-            cx = ox0 + mx + (cw - 1) / 2 + _peak(res[my, max(0, mx - 1) : mx + 2], mx)
-            cyy = oy0 + my + (ch - 1) / 2 + _peak(res[max(0, my - 1) : my + 2, mx], my)
-            src = np.asarray(cv2.getRectSubPix(grey, (cw, ch), (cx, cyy)), np.float32)
-            sdepth = np.asarray(cv2.getRectSubPix(depth, (cw, ch), (cx, cyy)), np.float32)
-            ink = (depth[cy : cy + ch, sx : sx + cw] > 20) | (sdepth > 20)
-            bg = cv2.dilate(ink.astype(np.uint8), _K3) == 0
-            if bg.sum() < 8:
-                continue
-            lhs = np.stack([src[bg], np.ones(int(bg.sum()))], axis=1).astype(np.float64)
-            coef, *_ = np.linalg.lstsq(lhs, tpl[bg].astype(np.float64), rcond=None)
-            logs.append(float(np.log(np.mean((tpl[bg] - lhs @ coef) ** 2) + 1.0)))
+            v = _pair_log_ms(page, [o for o in lines if o is not ln], sx, cy, cw, ch)
+            if v is not None:
+                logs.append(v)
     if len(logs) < 3:
         return None
     return float(np.median(logs) - min(logs))
@@ -761,7 +771,9 @@ def _width_rows(ident: str, doc: Document, page: Page, reg: Registered) -> list[
     return out
 
 
-def _pasted_cells(path: Path, reg: Registered, page: Page) -> npt.NDArray[np.bool_] | None:
+def _pasted_cells(
+    path: Path, reg: Registered, page: Page, flat_only: bool = False
+) -> npt.NDArray[np.bool_] | None:
     """Where the generator pasted cells on this copy-move capture (its truth mask, regenerated
     from the seed), carried into the blank frame.  For the oracle diagnostic only."""
     import datetime as dt
@@ -780,6 +792,8 @@ def _pasted_cells(path: Path, reg: Registered, page: Page) -> npt.NDArray[np.boo
         return None
     h, w = page.grey.shape
     flat = cv2.warpPerspective(spec.mask, page.forward, (w, h), flags=cv2.INTER_NEAREST)
+    if flat_only:
+        return np.asarray(flat > 0)
     H, W = reg.grey.shape
     m = cv2.warpAffine(flat, reg.warp, (W, H), flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP)
     return np.asarray(m > 0)
@@ -792,6 +806,7 @@ def oracle_pairs(
     copy-move capture's z against the genuine capture of the same seed (same geometry, capture
     chain and noise) at the same pixels."""
     zf, zg, npx = [], [], []
+    df, dg = [], []
     for path in _by_seed(CACHE / "calibration" / "copy_move")[:count]:
         gpath = CACHE / "calibration" / "genuine" / path.name
         got_f, got_g = _registered(path), _registered(gpath) if gpath.exists() else None
@@ -804,6 +819,27 @@ def oracle_pairs(
                 break
             digits = {n for n, f in doc.fields.items() if any(c.isdigit() for c in f.raw)}
             pair.append(clean_blank_scores(reg, page, *blanks[reg.ref.key], digits, cells)[2])
+        # Duplicated cells at the pasted cells' own boxes (flat page), forged vs genuine.
+        flat = _pasted_cells(path, got_f[2], got_f[1], flat_only=True)
+        if flat is not None:
+            ncomp, _, stats, _ = cv2.connectedComponentsWithStats(flat.astype(np.uint8))
+            digits = {n for n, f in got_f[0].fields.items() if any(c.isdigit() for c in f.raw)}
+            for i in range(1, ncomp):
+                cx, cy, cw, ch, _ = (int(v) for v in stats[i])
+                vals = []
+                for _, page, _ in (got_f, got_g):
+                    lines = [ln for ln in page.fields if ln.name in digits]
+                    inside = [
+                        ln
+                        for ln in lines
+                        if ln.box[0] <= cx + cw / 2 <= ln.box[0] + ln.box[2]
+                        and ln.box[1] <= cy + ch / 2 <= ln.box[1] + ln.box[3]
+                    ]
+                    others = [ln for ln in lines if ln not in inside]
+                    vals.append(_pair_log_ms(page, others, cx, cy, cw, ch) if inside else None)
+                if vals[0] is not None and vals[1] is not None:
+                    df.append(-vals[0])
+                    dg.append(-vals[1])
         if len(pair) == 2 and pair[0] is not None and pair[1] is not None:
             zf.append(pair[0][0])
             zg.append(pair[1][0])
@@ -815,6 +851,11 @@ def oracle_pairs(
         f"oracle (pasted-cell pixels, {len(zf)} same-seed pairs): background px per forgery "
         f"median {np.median(npx):.0f}; z forged median {np.median(zf):.2f} vs genuine "
         f"{np.median(zg):.2f}; forged > genuine in {wins:.0%}; AUC {_auc(zf, zg):.3f}",
+        f"oracle duplicated cells (the pasted cells' own boxes, {len(df)} cells with a match >= 0.9"
+        f" on both captures): background log mean square against the best match, forged median "
+        f"{-np.median(df):.2f} vs genuine {-np.median(dg):.2f}; forged closer in "
+        f"{float(np.mean(np.array(df) > np.array(dg))) if df else float('nan'):.0%}; "
+        f"AUC {_auc(list(df), list(dg)):.3f}",
         "",
     ]
 
