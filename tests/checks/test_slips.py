@@ -324,3 +324,23 @@ def test_a_province_read_without_its_last_word_is_not_another_province(
     # Read whole, the other province is still a finding.
     k = ktp(province="NUSA TENGGARA BARAT", regency="KOTA KUPANG", district="ALAK", village=None)
     assert found(k, regions=regions_with_ntb)["KTP-03"].status is Status.FAIL
+
+
+def test_the_start_of_a_village_name_is_a_partial_reading(
+    regions_with_ntb: RegionTable,
+) -> None:
+    # NAMOS of NAMOSAIN (BAKUN of BAKUNASE DUA on a development capture): the end was lost.
+    k = ktp(village="NAMOS")
+    f = found(k, regions=regions_with_ntb)["KTP-03"]
+    assert f.status is Status.PASS and "read in part" in " ".join(f.evidence["chain"])
+    # The start of a village of another district is still not under this one.
+    assert found(ktp(village="OEPUR"), regions=regions_with_ntb)["KTP-03"].status is Status.FAIL
+
+
+def test_a_birthplace_read_with_a_space_inside_is_the_same_place() -> None:
+    assert found(passport(birth_place="WAINGAPU"), ktp(birth_place="WAING APU"))[
+        "PP-09"
+    ].status is (Status.PASS)
+    assert found(passport(birth_place="WAINGAPU"), ktp(birth_place="KUPANG"))["PP-09"].status is (
+        Status.FAIL
+    )

@@ -274,8 +274,9 @@ def address_hierarchy(inp: RuleInput) -> list[Finding]:
 
 
 def _words_of(regions: RegionTable, value: str, level: str, parents: list[str]) -> list[Region]:
-    """Regions of ``level`` under ``parents`` whose name has every word of ``value`` and more: a
-    place name the reader got only part of (a word of it alone, BARAT or KOTA)."""
+    """Regions of ``level`` under ``parents`` whose name has every word of ``value`` and more, or
+    starts with it (4 letters or more): a place name the reader got only part of (a word of it
+    alone, BARAT or KOTA; its start, BAKUN of BAKUNASE DUA)."""
     words = normalise_region_name(value).split()
     if not words:
         return []
@@ -285,6 +286,8 @@ def _words_of(regions: RegionTable, value: str, level: str, parents: list[str]) 
             name = normalise_region_name(r.name).split()
             if len(name) > len(words) and all(w in name for w in words):
                 out.append(r)
+            elif len(whole := " ".join(words)) >= 4 and " ".join(name).startswith(whole):
+                out.append(r)  # BAKUN of BAKUNASE DUA: the reader lost the end of the name
     return out
 
 

@@ -388,7 +388,11 @@ def passport_versus_ktp(inp: RuleInput) -> list[Finding]:
         # NG of KUPANG, KUPA of KUPANG: one reading kept only the start or end of the other.
         out.append(skipped("PP-09", f"birthplace read in part: {pa} / {pb}"))
     else:
-        score = fuzz.token_set_ratio(_place(pa), _place(pb))
+        # Also without spaces: a reader splits or joins words (WAING APU for WAINGAPU).
+        score = max(
+            fuzz.token_set_ratio(_place(pa), _place(pb)),
+            fuzz.ratio(_place(pa).replace(" ", ""), _place(pb).replace(" ", "")),
+        )
         ev9: JsonDict = {"passport": pa, "ktp": pb, "score": round(score, 1)}
         if score >= inp.thresholds.region_min_score:
             out.append(passed("PP-09", f"{pa} ~ {pb}", ev9))
