@@ -211,8 +211,8 @@ def _placed(t: Template, at: dict[str, tuple[float, float, float, float]]) -> Te
     return replace(t, fields=tuple(replace(f, nominal=at.get(f.name)) for f in t.fields))
 
 
-KTP = _placed(KTP, _KTP_AT)
-IDN_PASSPORT = _placed(IDN_PASSPORT, _PASSPORT_AT)
+KTP = replace(_placed(KTP, _KTP_AT), max_looks=8)
+IDN_PASSPORT = replace(_placed(IDN_PASSPORT, _PASSPORT_AT), max_looks=8)
 
 # Other ICAO passports and cards: English captions, value below (ICAO 9303 part 4/5 zones).
 GENERIC_PASSPORT = Template(
