@@ -66,6 +66,7 @@ class OcrStats:
     calls: int = 0
     seconds: float = 0.0
     timeouts: int = 0
+    crashes: int = 0  # tesseract runs killed by a signal and run again
 
 
 class TesseractEngine:
@@ -87,13 +88,16 @@ class TesseractEngine:
         start = time.perf_counter()
         self.stats.calls += 1
         try:
-            data = pytesseract.image_to_data(
-                _uncompressed(image),
-                lang=options.lang,
-                config=config,
-                output_type=pytesseract.Output.DICT,
-                timeout=self.timeout_s,
-            )
+            try:
+                data = self._image_to_data(image, options, config)
+            except pytesseract.TesseractError as exc:
+                # Killed by a signal (negative status, e.g. -8 SIGFPE): a crash of that one run,
+                # not an answer about the image (seen once in 3,200 reads; the same image then
+                # read fine). One more run; a second failure is reported.
+                if not (isinstance(exc.status, int) and exc.status < 0):
+                    raise
+                self.stats.crashes += 1
+                data = self._image_to_data(image, options, config)
         except RuntimeError as exc:
             if "timeout" in str(exc).lower():
                 self.stats.timeouts += 1
@@ -106,6 +110,20 @@ class TesseractEngine:
         finally:
             self.stats.seconds += time.perf_counter() - start
         return parse_image_to_data(data)
+
+    def _image_to_data(
+        self, image: NDArray[np.uint8], options: OcrOptions, config: str
+    ) -> dict[str, list[object]]:
+        import pytesseract
+
+        data: dict[str, list[object]] = pytesseract.image_to_data(
+            _uncompressed(image),
+            lang=options.lang,
+            config=config,
+            output_type=pytesseract.Output.DICT,
+            timeout=self.timeout_s,
+        )
+        return data
 
 
 def _uncompressed(image: NDArray[np.uint8]) -> Image.Image:
