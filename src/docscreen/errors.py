@@ -48,6 +48,10 @@ class OcrTimeoutError(OcrError):
     """The OCR engine took longer than the configured timeout."""
 
 
+class OcrCrashError(OcrError):
+    """The OCR engine's process died from a signal on one image (a crash, not an answer)."""
+
+
 class StoreError(DocscreenError):
     """The case store or another database failed."""
 

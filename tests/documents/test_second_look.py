@@ -349,3 +349,20 @@ def test_a_first_name_only_the_line_read_has_is_kept() -> None:
     page = Look("WALUYO", 0.82, f, 1.0)
     assert name_consensus([page, Look("CAWUK WALUYO", 0.91, f, 1.05)]) == "CAWUK WALUYO"
     assert name_consensus([Look("SISKA", 0.9, f, 1.0), Look("SISKA YT", 0.8, f, 1.05)]) == "SISKA"
+
+
+def test_a_look_that_crashes_tesseract_reads_nothing_and_the_page_reading_stands() -> None:
+    from docscreen.errors import OcrCrashError
+
+    def crash(image: object, options: OcrOptions) -> list[Word]:
+        raise OcrCrashError("tesseract crashed (signal 8)")
+
+    engine = FakeEngine(script=crash)
+    fields = {
+        "nik": Field("nik", "5301065002999404", "5301065002999404", 0.95, (200, 100, 420, 40)),
+        "full_name": Field("full_name", "MAIDA", "MAIDA", 0.40, (230, 150, 100, 20)),
+    }
+    out = second_looks(engine, np.full((540, 856, 3), 235, np.uint8), KTP, fields)
+    assert engine.calls  # the unsure name was looked at, and every look crashed
+    assert out["full_name"].value == "MAIDA"
+    assert out["nik"].value == "5301065002999404"

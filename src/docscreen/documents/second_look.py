@@ -30,6 +30,7 @@ from docscreen.documents.extract import (
     strip_separators,
 )
 from docscreen.documents.templates import FieldSpec, Template
+from docscreen.errors import OcrCrashError
 from docscreen.models import Box, Field
 from docscreen.ocr.engine import OcrEngine, OcrOptions, Word
 
@@ -235,6 +236,12 @@ def _read(
     prepared, k = prepare(crop, text_px, variant, stretch)
     kx = k * stretch
     pad = 12
+    try:
+        words = engine.words(prepared, options)
+    except OcrCrashError:
+        # Tesseract dies on some crops (SIGFPE on a clean passport name line, every time): the
+        # look reads nothing and the page pass's reading stands, instead of losing the document.
+        return []
     return [
         Word(
             wd.text,
@@ -247,7 +254,7 @@ def _read(
             ),
             wd.line,
         )
-        for wd in engine.words(prepared, options)
+        for wd in words
     ]
 
 
