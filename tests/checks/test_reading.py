@@ -264,3 +264,39 @@ def test_a_birthplace_read_off_another_line_is_not_compared() -> None:
     # A place that is not the holder's name is still compared.
     assert findings(passport(), ktp(birth_place="WAINGAPU"))["PP-09"].status is Status.FAIL
     assert findings(passport(), ktp(birth_place="YOHANES KOTA"))["PP-09"].status is Status.FAIL
+
+
+def test_a_caption_read_as_the_name_is_not_another_name() -> None:
+    from docscreen.checks.reading import caption_name
+
+    # "Nama Lengkap / Full Name" read mangled, as seen on photocopied passports.
+    for reading in ("MAMA LENGKAP FUL NAME", "ULL NAME", "NAMA LENGKAP"):
+        assert caption_name(reading), reading
+        found = findings(passport(full_name=reading), ktp())
+        assert found["MRZ-VIZ-NAME"].status is Status.NOT_PERFORMED, reading
+        assert found["PP-03"].status is not Status.FAIL, reading
+    # Real names one letter from a caption word are names, with or without a caption word beside.
+    for reading in ("RAMA", "RAMA DAME", "NAMI PUTRI", "RAMA NAME PUTRI"):
+        assert not caption_name(reading), reading
+    assert findings(passport(full_name="RAMA DAME"), ktp())["MRZ-VIZ-NAME"].status is Status.FAIL
+
+
+def test_a_nik_whose_province_is_one_digit_from_the_header_was_misread() -> None:
+    from docscreen.checks.reading import nik_province_misread
+
+    misread = "55" + NIK[2:]  # 53 (Nusa Tenggara Timur) read as 55, which is no province
+    k = ktp(nik=misread)
+    assert nik_province_misread(k) is not None
+    found = findings(passport(), k)
+    for code in ("NIK-02", "NIK-03", "KTP-01", "KTP-02"):
+        assert found[code].status is Status.NOT_PERFORMED, code
+    # Under another header, or two digits away, or a valid code: the NIK is judged as read.
+    assert nik_province_misread(ktp(nik=misread, province="JAWA BARAT")) is None
+    assert "withheld as a misreading" in found["NIK-02"].explanation
+    assert findings(passport(), ktp(nik="47" + NIK[2:]))["NIK-02"].status is Status.FAIL
+    assert (
+        nik_province_misread(ktp(nik="52" + NIK[2:])) is None
+    )  # 52 exists: judged by NIK-03/KTP-04
+    # A NIK forged in its birth digits (the province kept) is still caught.
+    forged = NIK[:6] + "1705" + "98" + NIK[12:]
+    assert findings(passport(), ktp(nik=forged))["KTP-02"].status is Status.FAIL

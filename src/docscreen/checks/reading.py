@@ -28,7 +28,9 @@ from rapidfuzz.distance import Levenshtein
 
 from docscreen.checks.context import Thresholds, add_years, parse_date
 from docscreen.checks.mrzview import view
-from docscreen.models import Document, Field, FieldSource
+from docscreen.indonesia.nik import split_nik
+from docscreen.indonesia.provinces import PROVINCES
+from docscreen.models import Document, DocumentKind, Field, FieldSource
 
 # Fields whose own structure shows a misreading (the rules check it), so confidence is not needed.
 SELF_CHECKING = frozenset({"nik", "kk_number"})
@@ -116,6 +118,49 @@ def wrong_line(name: str) -> bool:
     return any(w in OTHER_LINE_WORDS for w in re.split(r"[^A-Z]+", name.upper()))
 
 
+def caption_name(name: str) -> bool:
+    """The name reading is the field's caption (Nama Lengkap / Full Name), read whole or mangled:
+    it holds a caption word exactly (NAME, LENGKAP...) and every other word is one letter away
+    from a caption word (MAMA, FUL, ULL).  An exact word is required, so a real name one letter
+    from a caption word (RAMA) is never taken for one."""
+    words = [w for w in re.split(r"[^A-Z]+", name.upper()) if w]
+    if not words or not any(w in LABEL_WORDS for w in words):
+        return False
+    return all(
+        w in LABEL_WORDS
+        or (len(w) >= 3 and any(Levenshtein.distance(w, lw) <= 1 for lw in LABEL_WORDS))
+        for w in words
+    )
+
+
+_PROVINCE_BY_NAME = {re.sub(r"[^A-Z]", "", v.upper()): k for k, v in PROVINCES.items()}
+
+
+def nik_province_misread(doc: Document) -> str | None:
+    """Why a KTP's NIK was misread, or None: its province digits are no province code, and the
+    card's printed province header is a province whose code is one digit away (55 read for 53
+    under PROVINSI NUSA TENGGARA TIMUR).  A forger edits the birth date or sex digits and keeps a
+    valid region; a code that exists nowhere one digit from the header is a misreading, so no
+    digit of that NIK can be trusted."""
+    if doc.kind is not DocumentKind.IDN_KTP:
+        return None
+    f, header = doc.fields.get("nik"), doc.value("province")
+    if f is None or not f.value or f.source is not FieldSource.VIZ or not header:
+        return None
+    parts = split_nik(f.value)
+    if parts is None or parts.province in PROVINCES:
+        return None
+    name = re.sub(r"[^A-Z]", "", header.upper())
+    name = name.removeprefix("PROVINSI")
+    code = _PROVINCE_BY_NAME.get(name)
+    if code is None or sum(a != b for a, b in zip(code, parts.province, strict=True)) != 1:
+        return None
+    return (
+        f"NIK misread (rescan): province digits {parts.province} are no code, "
+        f"the card's header {header} is {code}"
+    )
+
+
 def trusted(
     doc: Document, thresholds: Thresholds, places: frozenset[str] = frozenset()
 ) -> Document:
@@ -133,6 +178,7 @@ def trusted(
             and (
                 _letters(f.value) in places
                 or wrong_line(f.value)
+                or caption_name(f.value)
                 or (len(_letters(f.value)) <= 3 and not confident(f, thresholds))
             )
         ):
@@ -152,6 +198,8 @@ def trusted(
             # One date read into two fields (issued on its expiry day, born on the issue day):
             # the reader took the same line twice, neither value is known.
             doubtful[a], doubtful[b] = fa, fb
+    if nik_province_misread(doc) is not None:
+        doubtful["nik"] = doc.fields["nik"]
     broken = mrz_misread(doc)
     if not doubtful and broken is None:
         return doc

@@ -56,7 +56,13 @@ def nik_rules(inp: RuleInput) -> list[Finding]:
         base: JsonDict = {"document": index, "field": fname}
         boxes = boxes_of(index, doc, fname)
         if not raw:
-            out += [skipped(c, "NIK not read", base) for c in _NIK_CODES]
+            f = doc.fields.get(fname)
+            why = (
+                f"NIK read as {f.raw!r} but withheld as a misreading"
+                if f is not None and f.raw
+                else "NIK not read"
+            )
+            out += [skipped(c, why, base) for c in _NIK_CODES]
             continue
         digits = normalise_nik(raw)
         ev = {**base, "raw": raw, "nik": digits}
