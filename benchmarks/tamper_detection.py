@@ -112,6 +112,9 @@ def _score(path: str) -> dict[str, Any]:
         "scores": {
             s.name: (s.score if s.status.value != "not_performed" else None) for s in res.signals
         },
+        "glyphs_mode": next(
+            (s.details.get("mode") for s in res.signals if s.name == "glyphs"), None
+        ),
     }
 
 
@@ -918,6 +921,93 @@ def experiments(count: int) -> list[str]:
     return out
 
 
+# --- session 5 (issue 7): printed font size by re-rendering each field's text --------------------
+
+
+def _size_sample(path: Path) -> tuple[Document, Page, Registered, dict[str, Any]] | None:
+    got = _registered(path)
+    if got is None:
+        return None
+    doc, page, reg = got
+    boxes = {ln.name: reg.from_page(ln.box) for ln in page.fields}
+    return doc, page, reg, boxes
+
+
+def learn_sizes(first: int, count: int) -> Path:
+    """Per-layout font and print-size model (``forensics.rerender``) from calibration GENUINE
+    documents ``first .. first+count`` (the reference-learning slice; the texts are the printed
+    ones from the generator truth, as a reader's reading would give them)."""
+    from docscreen.forensics.rerender import learn_sizes as learn
+    from docscreen.forensics.rerender import save_sizes
+
+    samples = []
+    for path in _by_seed(CACHE / "calibration" / "genuine")[first : first + count]:
+        got = _size_sample(path)
+        if got is not None:
+            doc, _, reg, boxes = got
+            samples.append((reg, boxes, {n: f.raw for n, f in doc.fields.items()}))
+    return save_sizes(learn(samples))
+
+
+def size_experiment(count: int, extra: tuple[int, int] | None = None) -> list[str]:
+    """Calibration documents 0..count (genuine, inpaint_retype, copy_move, same seeds): the
+    layout-anchor z, the print-size z and their combinations, per document (max over fields).
+    ``extra`` (first, count): more calibration GENUINE documents for the genuine tail."""
+    from docscreen.forensics.glyphs import layout_deviations
+    from docscreen.forensics.rerender import size_deviations
+
+    scores: dict[str, dict[str, list[float | None]]] = {}
+    cpu: list[float] = []
+    for cls in ("genuine", "inpaint_retype", "copy_move"):
+        rows: dict[str, list[float | None]] = {"anchors": [], "size": [], "max": [], "sum": []}
+        paths = _by_seed(CACHE / "calibration" / cls)[:count]
+        if cls == "genuine" and extra is not None:
+            paths += _by_seed(CACHE / "calibration" / cls)[extra[0] : extra[0] + extra[1]]
+        for path in paths:
+            got = _size_sample(path)
+            if got is None:
+                for v in rows.values():
+                    v.append(None)
+                continue
+            doc, page, reg, boxes = got
+            anc = layout_deviations(page, reg)
+            t0 = time.process_time()
+            siz = size_deviations(reg, boxes, {n: f.raw for n, f in doc.fields.items()})
+            cpu.append(time.process_time() - t0)
+            rows["anchors"].append(max((v[0] for v in anc.values()), default=None))
+            rows["size"].append(max((v[0] for v in siz.values()), default=None))
+            both = {n: (anc.get(n, (0.0, ""))[0], siz.get(n, (0.0, ""))[0]) for n in {*anc, *siz}}
+            rows["max"].append(max((max(a, b) for a, b in both.values()), default=None))
+            rows["sum"].append(max((a + b for a, b in both.values()), default=None))
+        scores[cls] = rows
+    g = scores["genuine"]
+    for name in ("anchors", "size", "max"):
+        top = sorted((v for v in g[name] if v is not None), reverse=True)[:8]
+        print(name, "largest genuine:", [round(v, 2) for v in top], flush=True)
+    print(
+        f"size fit CPU per document: median {np.median(cpu):.3f} s, p95 {np.percentile(cpu, 95):.3f} s"
+    )
+    out = [
+        "| score | operator | scored genuine / forged | AUC | above the largest genuine |"
+        " at 1% FP | at 2% FP |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name in ("anchors", "size", "max", "sum"):
+        for op in ("inpaint_retype", "copy_move"):
+            f = scores[op][name]
+            top = max((v for v in g[name] if v is not None), default=float("inf"))
+            t1, t2 = _threshold(g[name], 0.01), _threshold(g[name], 0.02)
+            det = [
+                sum(1 for v in f if v is not None and v > t) / max(1, len(f)) for t in (top, t1, t2)
+            ]
+            out.append(
+                f"| {name} | {op} | {sum(v is not None for v in g[name])} / "
+                f"{sum(v is not None for v in f)} | {_auc(f, g[name]):.3f} | {det[0]:.1%} | "
+                f"{det[1]:.1%} | {det[2]:.1%} |"
+            )
+    return out
+
+
 def learn_template(first: int, count: int) -> Path:
     """Glyph templates from calibration GENUINE documents ``first .. first+count`` (not the ones
     the thresholds are set on, never the test split)."""
@@ -1008,7 +1098,29 @@ def main() -> None:
         help="only run the session-4 experiments (clean blank, duplicated cells, line widths) "
         "on calibration documents 0..N",
     )
+    ap.add_argument(
+        "--learn-sizes",
+        type=int,
+        default=0,
+        metavar="N",
+        help="rebuild the print-size model (forensics/reference_data/sizes.json) from calibration "
+        "genuine documents after the threshold ones (N documents)",
+    )
+    ap.add_argument(
+        "--size-experiment",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only measure the print-size and anchor scores on calibration documents 0..N",
+    )
     a = ap.parse_args()
+    if a.learn_sizes:
+        print("print-size model written to", learn_sizes(a.calibration, a.learn_sizes), flush=True)
+    if a.size_experiment:
+        ex = tuple(int(v) for v in a.extra_genuine.split(":")) if a.extra_genuine else None
+        for line in size_experiment(a.size_experiment, ex):  # type: ignore[arg-type]
+            print(line, flush=True)
+        return
     if a.experiments:
         for line in experiments(a.experiments):
             print(line, flush=True)

@@ -47,8 +47,8 @@ def test_retyped_field_stands_out_in_glyphs(seed: int) -> None:
     forged_spec = spec(seed, "idn_passport", "inpaint_retype")
     forged = run(forged_spec).signal("glyphs")
     field = forged_spec.truth["forgery"]["details"]["field"]
-    # Layout mode: the retyped line sits off the layout's anchors (top or baseline).
-    assert forged.details["mode"] == "layout"
+    # Size mode: the retyped line is printed a point larger or smaller than the layout's.
+    assert forged.details["mode"] == "size"
     assert forged.score > genuine.score + 3.0
     per_field = forged.details["per_field"]
     assert max(per_field, key=lambda n: per_field[n][0]) == field
@@ -70,10 +70,58 @@ def test_layout_registration_and_fallback() -> None:
     assert reg is not None and reg.correlation > 0.5
     assert best_registration(page, "unknown") is None
     layout = run(s).signal("glyphs")
-    assert layout.details["mode"] == "layout" and layout.status is Status.PASS
+    assert layout.details["mode"] == "size" and layout.status is Status.PASS
     other = analyse(s.image, replace(doc, kind=DocumentKind.UNKNOWN)).signal("glyphs")
     assert other.details["mode"] == "siblings"
     assert other.threshold == 40.68
+
+
+def test_fit_em_recovers_the_printed_size() -> None:
+    """A line rendered at a known em size and blurred like a capture is measured to within 0.5%,
+    so sizes one point apart (4% at 24 px) are told apart; text that is not printed there
+    (a misreading) does not fit."""
+    from docscreen.forensics.rerender import MIN_NCC, fit_em, master
+
+    text = "12 MAR 1985"
+    tmpl = master(text, "sans_bold")
+    assert tmpl is not None
+    for em in (24.0, 25.0):
+        c = em / 64
+        h, w = tmpl.shape
+        small = cv2.warpAffine(
+            cv2.GaussianBlur(tmpl, (0, 0), 0.4 / c),
+            np.array([[c, 0, 0], [0, c, 0]], np.float32),
+            (int(w * c) + 1, int(h * c) + 1),
+        )
+        depth = np.zeros((small.shape[0] + 20, small.shape[1] + 30), np.float32)
+        depth[10 : 10 + small.shape[0], 15 : 15 + small.shape[1]] = small * 0.6
+        depth = cv2.GaussianBlur(depth, (0, 0), 1.2)
+        depth += np.random.default_rng(0).normal(0, 3, depth.shape).astype(np.float32)
+        depth = np.clip(depth, 0, None)
+        got = fit_em(depth, text, "sans_bold", False, 24.5)
+        assert got is not None and got[1] > 0.9
+        assert abs(got[0] / em - 1) < 0.005
+        other = fit_em(depth, "WIDODO", "sans_bold", False, 24.5)
+        assert other is None or other[1] < MIN_NCC
+
+
+def test_glyphs_fall_back_to_anchors_without_a_matching_reading() -> None:
+    """Readings that do not match the print (a misreading) are not judged by size: the signal
+    falls back to the layout anchors and their own threshold."""
+    from dataclasses import replace
+
+    from docscreen.forensics import Thresholds
+
+    s = spec(5, "td1_card")
+    doc = document(s)
+    wrong = {n: replace(f, raw="WWMM WWMM", value="WWMM WWMM") for n, f in doc.fields.items()}
+    sized = run(s).signal("glyphs")
+    assert sized.details["mode"] == "size" and sized.status is Status.PASS
+    anchors = analyse(
+        s.image, replace(doc, fields=wrong), thresholds=Thresholds(glyphs_anchors=123.0)
+    ).signal("glyphs")
+    assert anchors.details["mode"] == "layout"
+    assert anchors.threshold == 123.0
 
 
 def test_erased_background_raises_the_seam_score() -> None:

@@ -34,7 +34,10 @@ class Thresholds:
     """
 
     seam: float = 1.337
-    glyphs: float = 7.540  # layout mode (a layout reference registered)
+    glyphs: float = 4.88  # size mode (layout registered, print-size model, texts known)
+    # Layout-anchor mode of the glyph signal (no texts or no print-size model): the value
+    # calibrated for it in session 4.
+    glyphs_anchors: float = 7.540
     # Template/sibling fallback of the glyph signal (another scale): the template-mode threshold
     # of the previous calibration; no sibling-mode threshold has been calibrated.
     glyphs_fallback: float = 40.68
@@ -97,6 +100,13 @@ def _boxes(document: Document | None) -> dict[str, Box]:
     if document is None:
         return {}
     return {n: f.box for n, f in document.fields.items() if f.box is not None and f.box[2] > 0}
+
+
+def _texts(document: Document | None) -> dict[str, str]:
+    """Each field's text as printed (the reader's raw reading, else its value)."""
+    if document is None:
+        return {}
+    return {n: (f.raw or f.value or "") for n, f in document.fields.items()}
 
 
 def _digit_fields(document: Document | None) -> frozenset[str] | None:
@@ -189,10 +199,19 @@ def analyse(
             out.append(_safe("seam", lambda: seam(page, th.seam)))
             template = _template_for(document.kind.value, page) if document is not None else None
             kind_name = document.kind.value if document is not None else None
+            texts = _texts(document)
             out.append(
                 _safe(
                     "glyphs",
-                    lambda: glyphs(page, th.glyphs, template, kind_name, th.glyphs_fallback),
+                    lambda: glyphs(
+                        page,
+                        th.glyphs,
+                        template,
+                        kind_name,
+                        th.glyphs_fallback,
+                        texts,
+                        th.glyphs_anchors,
+                    ),
                 )
             )
             digits = hints.digit_fields or _digit_fields(document)

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from docscreen.forensics.page import FieldLine, Page, clip
 from docscreen.forensics.reference import Registered, anchor_of, best_registration
+from docscreen.forensics.rerender import size_deviations
 from docscreen.forensics.types import Region, SignalResult, judged, not_performed
 
 NAME = "glyphs"
@@ -201,16 +202,27 @@ def glyphs(
     template: Mapping[str, Sequence[float]] | None = None,
     kind: str | None = None,
     fallback_threshold: float | None = None,
+    texts: Mapping[str, str] | None = None,
+    anchor_threshold: float | None = None,
 ) -> SignalResult:
-    """Layout mode (a reference of ``kind`` exists and the page registers onto it): every line
-    against the layout's anchors.  Otherwise the per-layout template of heights and darkness, or
-    the sibling fields of the same print size.  The fallback's scores are on another scale:
-    it is judged against ``fallback_threshold`` (default: ``threshold``)."""
+    """Size mode (a reference of ``kind`` exists, the page registers onto it, the layout has a
+    print-size model and the fields' texts are known): every line's printed font size, fitted by
+    re-rendering its text, against the layout's (``forensics.rerender``), judged against
+    ``threshold``.  Layout mode (no texts or no size model): top and baseline against the
+    layout's anchors, judged against ``anchor_threshold`` (default: ``threshold``).  Otherwise
+    the per-layout template of heights and darkness, or the sibling fields of the same print
+    size, judged against ``fallback_threshold`` (default: ``threshold``)."""
     reg = best_registration(page, kind) if kind else None
     if reg is not None and reg.correlation >= MIN_CORRELATION:
+        if texts:
+            boxes = {ln.name: reg.from_page(ln.box) for ln in page.fields}
+            sizes = size_deviations(reg, boxes, texts)
+            if len(sizes) >= 2:
+                return _judge(page, sizes, threshold, "size", reg.correlation)
         devs = layout_deviations(page, reg)
         if len(devs) >= 2:
-            return _judge(page, devs, threshold, "layout", reg.correlation)
+            th = threshold if anchor_threshold is None else anchor_threshold
+            return _judge(page, devs, th, "layout", reg.correlation)
     feats = [m for line in page.fields if (m := measure(page, line)) is not None]
     devs = template_deviations(feats, template) if template else {}
     if not devs:
