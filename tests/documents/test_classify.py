@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from docscreen.documents.classify import classify, keywords_found
-from docscreen.models import DocumentKind, MrzField, MrzResult
+from docscreen.models import DocumentKind, MrzField, MrzResult, Repair
 
 KTP_TEXT = (
     "PROVINSI NUSA TENGGARA TIMUR KABUPATEN KUPANG NIK : 5301065002999404 Nama : SISKA "
@@ -112,3 +112,59 @@ def test_mrz_with_failing_check_digits_alone_does_not_make_a_document() -> None:
 def test_misread_mrz_country_on_an_indonesian_page() -> None:
     c = classify(PASSPORT_TEXT.split(), _mrz("TD3", "P", "1DN"), layout="TD3")
     assert c.kind is DocumentKind.IDN_PASSPORT
+
+
+def _checked_mrz(
+    checks: dict[str, str],
+    country: str = "IDN",
+    *,
+    confidence: float = 0.99,
+    notes: tuple[str, ...] = (),
+    repairs: tuple[Repair, ...] = (),
+) -> MrzResult:
+    state = () if country in ("IDN", "PHL") else ("unknown_country_code",)
+    fields = {
+        "document_type": MrzField("document_type", "P", "P"),
+        "issuing_country": MrzField("issuing_country", country, country, notes=state),
+    }
+    return MrzResult(found=True, format="TD3", valid=False, fields=fields, checks=checks,
+                     confidence=confidence, notes=notes, repairs=repairs)  # fmt: skip
+
+
+def test_mrz_with_most_check_digits_holding_is_trusted_without_words() -> None:
+    # A forged birth date breaks its own check digit and the composite; a photocopied page may
+    # give no printed words at all.  The number and expiry digits still hold: it is an MRZ.
+    forged = _checked_mrz(
+        {"document_number": "valid", "birth_date": "invalid", "expiry_date": "valid",
+         "personal_number": "valid", "composite": "invalid"}
+    )  # fmt: skip
+    c = classify([], forged)
+    assert c.kind is DocumentKind.IDN_PASSPORT
+    assert c.confidence < 0.99  # not a valid MRZ
+
+
+def test_mrz_like_text_with_one_check_digit_is_not_trusted_alone() -> None:
+    # The always-valid empty personal number does not count; one data check is chance.
+    lucky = _checked_mrz(
+        {"document_number": "invalid", "birth_date": "valid", "expiry_date": "invalid",
+         "personal_number": "valid", "composite": "invalid"}
+    )  # fmt: skip
+    assert classify(["ferry", "schedule", "harbour"], lucky).kind is DocumentKind.UNKNOWN
+    invented = _checked_mrz(
+        {"document_number": "valid", "birth_date": "valid", "expiry_date": "invalid"}, "QQX"
+    )
+    assert classify([], invented).kind is DocumentKind.UNKNOWN
+
+
+def test_garbage_read_as_an_mrz_is_not_trusted_alone() -> None:
+    # A non-document photo (vizwork nondoc-011) read as a TD2 "MRZ": the check-digit search made
+    # the number's digit hold, the expiry held by chance over letters, the confidence was 0.63.
+    held = {"document_number": "valid", "birth_date": "invalid", "expiry_date": "valid"}
+    search = (Repair(1, 3, "B", "H", "check_digit:document_number"),)
+    for garbage in (
+        _checked_mrz(held, notes=("expiry_date:bad_characters",)),
+        _checked_mrz(held, confidence=0.63),
+        _checked_mrz(held, repairs=search),
+    ):
+        assert classify([], garbage).kind is DocumentKind.UNKNOWN
+    assert classify([], _checked_mrz(held)).kind is DocumentKind.IDN_PASSPORT

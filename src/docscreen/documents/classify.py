@@ -40,6 +40,12 @@ CARD_KEYWORDS: tuple[str, ...] = ("IDENTITY CARD", "RESIDENCE PERMIT", "CARD NO"
 
 # How many distinct keywords make a kind (without an MRZ).
 MIN_KEYWORDS = 3
+# An MRZ whose check digits do not all hold is still trusted alone when at least this many of
+# the check digits of its own data fields (number, birth, expiry) hold: text that only looks
+# like MRZ lines passes one by chance one time in ten, two one time in a hundred.
+MIN_SOUND_CHECKS = 2
+MIN_SOUND_CONFIDENCE = 0.8  # the glyph classifier's mean confidence (read_mrz's GOOD_CONFIDENCE)
+_DATA_CHECKS = ("document_number", "birth_date", "expiry_date")
 
 
 @dataclass(frozen=True)
@@ -93,9 +99,16 @@ def classify(
         "card": keywords_found(tokens, CARD_KEYWORDS),
     }
     n_keywords = sum(len(v) for v in found.values())
-    if mrz is not None and mrz.found and mrz.format and (mrz.valid or n_keywords >= MIN_KEYWORDS):
+    if (
+        mrz is not None
+        and mrz.found
+        and mrz.format
+        and (mrz.valid or n_keywords >= MIN_KEYWORDS or sound_mrz(mrz))
+    ):
         # An MRZ whose check digits fail on a page with no document words is not trusted alone
-        # (a page of ordinary text can look like MRZ lines).
+        # (a page of ordinary text can look like MRZ lines), unless most of its check digits
+        # hold: a forged birth date breaks its own check digit and the composite, not the rest
+        # (and a photocopied page may give the reader no printed words at all).
         kind = _from_mrz(mrz, found)
         if kind is DocumentKind.PASSPORT and _indonesian_passport(tokens, found["idn_passport"]):
             # A misread country code in the MRZ; the printed page says Indonesian.
@@ -132,6 +145,22 @@ def classify(
     runner_up = max(v for k, v in scores.items() if k != kind)
     conf = min(0.98, 0.6 + 0.08 * (score - runner_up))
     return Classification(kind, conf, f"{score} keywords of {kind.value}", found)
+
+
+def sound_mrz(mrz: MrzResult) -> bool:
+    """An MRZ that reads as one though some check digits fail: every field well formed (dates,
+    sex, known states), read confidently, and at least :data:`MIN_SOUND_CHECKS` of its data
+    fields' check digits holding as read (a digit that holds only after the check-digit search
+    changed characters for it is no evidence)."""
+    if not mrz.found or not mrz.format or mrz.notes or mrz.confidence < MIN_SOUND_CONFIDENCE:
+        return False
+    if any("unknown_country_code" in f.notes for f in mrz.fields.values()):
+        return False  # a misread or invented state: no structure to lean on
+    searched = {r.reason.partition(":")[2] for r in mrz.repairs if r.reason.startswith("check_")}
+    held = sum(
+        1 for name in _DATA_CHECKS if mrz.checks.get(name) == "valid" and name not in searched
+    )
+    return held >= MIN_SOUND_CHECKS
 
 
 _IDN_MRZ = re.compile(r"P[<KL«]{0,2}[I1]DN")
