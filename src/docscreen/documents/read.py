@@ -33,6 +33,8 @@ from docscreen.errors import DocscreenError, OcrTimeoutError
 from docscreen.imaging.load import LoadedImage, load_image
 from docscreen.imaging.orient import glyph_components, text_angles
 from docscreen.imaging.quad import (
+    TD3_MM,
+    Quad,
     Rectified,
     deskew_rectified,
     find_document,
@@ -57,6 +59,7 @@ class _Pass:
     rect: Rectified
     words: list[Word]
     cls: Classification
+    flat: bool = False  # read from the page with its lighting divided out
 
 
 def _load(image: ImageInput) -> LoadedImage:
@@ -81,14 +84,53 @@ def _mrz_to_image(mrz: MrzResult, rect: Rectified) -> MrzResult:
     return dataclasses.replace(mrz, box=rect.to_image_box(mrz.box))
 
 
-def _mrz_reader() -> Callable[[NDArray[np.uint8]], MrzResult] | None:
-    """The MRZ reader from ``docscreen.mrz.read`` when it is installed (it is optional here)."""
+Corners = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
+MrzReader = Callable[[NDArray[np.uint8]], tuple[MrzResult, Corners | None]]
+
+
+def _mrz_reader() -> MrzReader | None:
+    """The MRZ reader from ``docscreen.mrz.read`` when it is installed (it is optional here):
+    the MRZ, and the TD3 page its band implies."""
     try:
         module = importlib.import_module("docscreen.mrz.read")
     except ImportError:
         return None
-    fn = getattr(module, "read_mrz", None)
-    return cast("Callable[[NDArray[np.uint8]], MrzResult] | None", fn)
+    fn = getattr(module, "read_mrz_page", None)
+    return cast("MrzReader | None", fn)
+
+
+def _page_to_image(page: Corners | None, rect: Rectified) -> Corners | None:
+    """Corners found on the rectified page, in the original image's pixels."""
+    if page is None:
+        return None
+    pts = cv2.perspectiveTransform(np.array([page], dtype=np.float64), rect.inverse)[0]
+    p = [(float(x), float(y)) for x, y in pts]
+    return (p[0], p[1], p[2], p[3])
+
+
+def _keywords(p: _Pass) -> int:
+    return sum(len(v) for v in p.cls.keywords.values())
+
+
+def _mrz_page_pass(
+    engine: OcrEngine, pixels: NDArray[np.uint8], page: Corners, current: _Pass, *, prefer: bool
+) -> _Pass:
+    """Read the TD3 page that the MRZ's place gives, when it reads better (``prefer``: at least
+    as well, for a current page that is no TD3 page).
+
+    The outline found may be a light table's edge, a card-sized block of the page or nothing
+    (the photo's frame); the MRZ lies at a known place on the page, at a known pitch, and the
+    page rectified around it is upright and at TD3 size.
+    """
+    rect = rectify(pixels, Quad(points=page, found=True), size_mm=TD3_MM,
+                   target_px_per_mm=OCR_PX_PER_MM)  # fmt: skip
+    cand = _ocr_pass(engine, rect, None)
+    if cand.cls.kind is DocumentKind.UNKNOWN:
+        flat = _ocr_pass(engine, rect, None, flat=True)
+        if _keywords(flat) > _keywords(cand):
+            cand = flat
+    gain = _keywords(cand) - _keywords(current)
+    return cand if gain > 0 or (prefer and gain == 0) else current
 
 
 def _orient(rect: Rectified) -> Rectified:
@@ -131,6 +173,21 @@ def _level(rect: Rectified, image_size: tuple[int, int]) -> Rectified:
     return deskew_rectified(rect, angles[0])
 
 
+def _mrz_rank(mrz: MrzResult | None) -> tuple[bool, bool, int, int, float]:
+    """Order MRZ readings: found, valid, fewest format problems (dates that are no dates, a sex
+    of another letter, unknown states), most check digits holding, the recogniser's confidence.
+
+    Garbage lines pass a check digit now and then; they rarely hold dates and codes.
+    """
+    if mrz is None or not mrz.found:
+        return (False, False, 0, 0, 0.0)
+    problems = len(mrz.notes) + sum(
+        1 for f in mrz.fields.values() if "unknown_country_code" in f.notes
+    )
+    held = sum(1 for v in mrz.checks.values() if v == "valid")
+    return (True, mrz.valid, -problems, held, mrz.confidence)
+
+
 def _upside_down(mrz: MrzResult, rect: Rectified) -> bool:
     """Was the MRZ found in the top half of the page (boxes in the rectified page's pixels)?"""
     if mrz.box is None:
@@ -139,10 +196,30 @@ def _upside_down(mrz: MrzResult, rect: Rectified) -> bool:
     return bool(y + bh / 2 < 0.5 * rect.image.shape[0])
 
 
-def _ocr_pass(engine: OcrEngine, rect: Rectified, mrz: MrzResult | None) -> _Pass:
-    words = engine.words(rect.image, OCR_OPTIONS)
+def flatten_light(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """The page in grey with its lighting divided out: print dark on an even white.
+
+    Tesseract binarises a page with one global threshold; glare, a lamp's gradient or a
+    photocopier's grey wash put the paper of one part below the ink of another and the page
+    reads as almost nothing.  The paper's brightness is estimated by a grey closing (ink is
+    thinner than the element) and divided out.
+    """
+    gray = np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+    k = max(15, (min(gray.shape[:2]) // 20) | 1)
+    element = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    paper = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, element)
+    paper = cv2.GaussianBlur(paper, (0, 0), k / 3.0)
+    ratio = gray.astype(np.float32) / np.maximum(paper.astype(np.float32), 1.0)
+    flat = np.clip(ratio * 255.0, 0, 255).astype(np.uint8)
+    return np.asarray(cv2.cvtColor(flat, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
+
+
+def _ocr_pass(
+    engine: OcrEngine, rect: Rectified, mrz: MrzResult | None, *, flat: bool = False
+) -> _Pass:
+    words = engine.words(flatten_light(rect.image) if flat else rect.image, OCR_OPTIONS)
     tokens = [w.text for w in words if not is_mrz_word(w) and w.confidence >= 0.3]
-    return _Pass(rect, words, classify(tokens, mrz, layout=rect.layout))
+    return _Pass(rect, words, classify(tokens, mrz, layout=rect.layout), flat)
 
 
 def _to_image(fields: dict[str, Field], rect: Rectified) -> dict[str, Field]:
@@ -221,6 +298,16 @@ def read_document(
                 best, other = turned, best
             else:
                 other = turned
+        if best.cls.kind is DocumentKind.UNKNOWN and other is not None:
+            # Neither way up read as a document: glare or a grey photocopy may have defeated
+            # tesseract's global threshold.  Read the page with its lighting divided out, the
+            # way up that gave more words first.
+            for cand in (best, other):
+                flat = _ocr_pass(engine, cand.rect, None, flat=True)
+                if flat.cls.kind is not DocumentKind.UNKNOWN:
+                    other = best if cand is other else other
+                    best = flat
+                    break
     except OcrTimeoutError as exc:
         q = assess_quality(QualityInput(rect))
         return Document(
@@ -235,8 +322,10 @@ def read_document(
     # a KTP has none, so its reading time is saved.
     reader = _mrz_reader() if read_mrz else None
     if reader is not None and best.cls.kind is not DocumentKind.IDN_KTP:
+        page: Corners | None = None  # the TD3 page the MRZ gives, in image pixels
         try:
-            mrz = reader(best.rect.image)
+            mrz, on_rect = reader(best.rect.image)
+            page = _page_to_image(on_rect, best.rect)
         except (DocscreenError, OSError, ValueError) as exc:
             # The printed fields are still worth reading when the MRZ reader fails.
             mrz_note = f"mrz: not read ({type(exc).__name__}: {exc})"
@@ -244,14 +333,45 @@ def read_document(
             # The MRZ is printed at the bottom: found in the top half, the page pass read the
             # page upside down (a guilloche read upside down can give more "words").
             try:
-                best = other or _ocr_pass(engine, rotate_rectified(best.rect, 2), None)
-                mrz = reader(best.rect.image)
+                if other is not None and other.flat == best.flat:
+                    best = other
+                else:
+                    best = _ocr_pass(engine, rotate_rectified(best.rect, 2), None, flat=best.flat)
+                mrz, on_rect = reader(best.rect.image)
+                page = _page_to_image(on_rect, best.rect)
             except OcrTimeoutError as exc:
                 mrz_note = f"mrz: page turned, not read again ({exc})"
+        in_image = False
+        if mrz_note is None and (mrz is None or not mrz.valid):
+            # An outline found wrongly (a light page on a light table, a passport page taken
+            # for a card) can cut the MRZ off the rectified page; the reader finds the band at
+            # any angle in the whole photo, so try there before settling for a doubtful reading.
+            try:
+                whole, whole_page = reader(pixels)
+            except (DocscreenError, OSError, ValueError):
+                whole, whole_page = None, None
+            if whole is not None and _mrz_rank(whole) > _mrz_rank(mrz):
+                mrz, page, in_image = whole, whole_page, True
         if mrz is not None and mrz.found:
+            if not in_image:
+                mrz = _mrz_to_image(mrz, best.rect)
+            framed = is_frame(best.rect.quad, (pixels.shape[1], pixels.shape[0]))
+            if framed and not in_image and page is not None:
+                # A photo's frame is stretched to a document's shape: a page's corners drawn
+                # square around the MRZ there are not square in the photo.  Find them there.
+                try:
+                    page = reader(pixels)[1]
+                except (DocscreenError, OSError, ValueError):
+                    page = None
+            not_a_page = framed or best.rect.layout != "TD3"
+            if page is not None and (in_image or not_a_page):
+                try:
+                    best = _mrz_page_pass(engine, pixels, page, best, prefer=not_a_page)
+                except OcrTimeoutError as exc:
+                    mrz_note = f"mrz: page around the MRZ not read ({exc})"
             tokens = [w.text for w in best.words if not is_mrz_word(w) and w.confidence >= 0.3]
-            best = _Pass(best.rect, best.words, classify(tokens, mrz, layout=best.rect.layout))
-            mrz = _mrz_to_image(mrz, best.rect)
+            cls = classify(tokens, mrz, layout=best.rect.layout)
+            best = _Pass(best.rect, best.words, cls, best.flat)
 
     rect = best.rect
     kind = best.cls.kind

@@ -41,6 +41,7 @@ LENGTHS_BY_LINES = {3: (30,), 2: (44, 36)}
 class BandReading:
     lines: tuple[LineReading, ...]
     candidate: MrzCandidate
+    upside_down: bool = False  # the band read the right way up only turned half round
 
     @property
     def confidence(self) -> float:
@@ -58,10 +59,69 @@ class BandReading:
 def read_mrz(image: ImageInput, *, model: OcrbModel | None = None) -> MrzResult:
     """Find and read the MRZ of one image (EXIF orientation applied for files and bytes)."""
     with single_thread():
-        return _read_mrz(image, model)
+        return _read_mrz(image, model)[0]
 
 
-def _read_mrz(image: ImageInput, model: OcrbModel | None) -> MrzResult:
+Point = tuple[float, float]
+PageCorners = tuple[Point, Point, Point, Point]
+
+# Where a TD3 page lies around its MRZ (ICAO 9303-4: 125 x 88 mm page; the first character about
+# 6 mm from the left edge and the lower line's centre about 6 mm above the bottom edge; the
+# generator prints them at 5.1 and 6.7 mm).  Characters are 2.54 mm apart (10 per inch).
+TD3_PAGE_MM = (125.0, 88.0)
+TD3_LEFT_MM = 5.5  # page's left edge to the first character's left end
+TD3_BOTTOM_MM = 6.5  # lower line's centre to the page's bottom edge
+MRZ_PITCH_MM = 2.54
+
+
+def read_mrz_page(
+    image: ImageInput, *, model: OcrbModel | None = None
+) -> tuple[MrzResult, PageCorners | None]:
+    """:func:`read_mrz`, and for a TD3 MRZ the page's corners it implies (image pixels; top-left,
+    top-right, bottom-right, bottom-left of the page as read), whatever outline the photo shows.
+
+    A page photographed on a light table, or taken for an ID-1 card, has no outline to trust;
+    its MRZ is printed at a known place, pitch and direction, so it gives the page by itself.
+    """
+    with single_thread():
+        result, band = _read_mrz(image, model)
+    if not result.found or result.format != "TD3" or band is None:
+        return result, None
+    return result, td3_page(band)
+
+
+def td3_page(band: BandReading) -> PageCorners:
+    """The TD3 page around a band read as its MRZ (see :func:`read_mrz_page`)."""
+    cand = band.candidate
+    k = cand.pitch / MRZ_PITCH_MM  # working-frame pixels per mm
+    if band.upside_down:
+        # Read turned half round: the first character is at the right end of the rotated frame
+        # and the page's bottom is above the band.
+        origin = np.array([max(ln.x2 for ln in cand.lines), cand.lines[0].y])
+        along, down = np.array([-1.0, 0.0]), np.array([0.0, -1.0])
+    else:
+        origin = np.array([min(ln.x1 for ln in cand.lines), cand.lines[-1].y])
+        along, down = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+    width, height = TD3_PAGE_MM
+    left = origin - TD3_LEFT_MM * k * along
+    bottom_left = left + TD3_BOTTOM_MM * k * down
+    top_left = bottom_left - height * k * down
+    pts = np.array(
+        [top_left, top_left + width * k * along, bottom_left + width * k * along, bottom_left],
+        dtype=np.float64,
+    )
+    src = cand.rotation.to_source(pts) / cand.work_scale
+    p = [(float(x), float(y)) for x, y in src]
+    return (p[0], p[1], p[2], p[3])
+
+
+def _read_mrz(image: ImageInput, model: OcrbModel | None) -> tuple[MrzResult, BandReading | None]:
+    """The reading and the band it came from (None when nothing was found)."""
+    band, result = _read(image, model)
+    return result, band
+
+
+def _read(image: ImageInput, model: OcrbModel | None) -> tuple[BandReading | None, MrzResult]:
     start = time.perf_counter()
     pixels = image.pixels if isinstance(image, LoadedImage) else _pixels(image)
     gray = to_gray(pixels)
@@ -77,13 +137,13 @@ def _read_mrz(image: ImageInput, model: OcrbModel | None) -> MrzResult:
         if retry is not None and (best is None or retry.confidence > best.confidence):
             best = retry
     if best is None and not candidates:
-        return MrzResult(
+        return None, MrzResult(
             found=False,
             reason="no machine-readable zone found (no 2-3 long evenly spaced text lines)",
             seconds=time.perf_counter() - start,
         )
     if best is None or best.confidence < MIN_CONFIDENCE:
-        return MrzResult(
+        return None, MrzResult(
             found=False,
             reason="text lines found, but they do not read as OCR-B MRZ characters",
             confidence=0.0 if best is None else best.confidence,
@@ -108,20 +168,20 @@ def _read_mrz(image: ImageInput, model: OcrbModel | None) -> MrzResult:
                 best, lines, repairs, parsed = retry, retry_lines, retry_repairs, retry_parsed
     if not parsed.found and "valid" not in parsed.checks.values():
         # Clear OCR-B-like print whose lines fit no MRZ layout (e.g. an e-KTP's bold headings).
-        return MrzResult(
+        return None, MrzResult(
             found=False,
             reason=f"text lines found, but they fit no MRZ layout ({parsed.reason})",
             confidence=best.confidence,
             seconds=time.perf_counter() - start,
         )
     if best.confidence < SURE_CONFIDENCE and "valid" not in parsed.checks.values():
-        return MrzResult(
+        return None, MrzResult(
             found=False,
             reason="text lines found, but neither the glyphs nor any check digit look like an MRZ",
             confidence=best.confidence,
             seconds=time.perf_counter() - start,
         )
-    return MrzResult(
+    return best, MrzResult(
         found=True,
         format=parsed.format,
         lines=tuple(lines),
@@ -376,7 +436,7 @@ def read_band(gray: NDArray[np.uint8], cand: MrzCandidate, model: OcrbModel) -> 
                     break
                 readings.append(reading)
             else:
-                current = BandReading(lines=tuple(readings), candidate=cand)
+                current = BandReading(tuple(readings), cand, upside_down)
                 if best is None or current.confidence > best.confidence:
                     best = current
         if best is not None and best.confidence >= GOOD_CONFIDENCE:
