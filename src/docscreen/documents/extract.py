@@ -215,6 +215,13 @@ def _value_below(a: _Anchors, hit: LabelHit, max_x: int) -> list[Word]:
         # Rows holding only captions (an English caption under an Indonesian one) are skipped.
         if words:
             return strip_separators(words)
+        # ... but not the next field's caption: the value under it belongs to that field (a
+        # name the page pass lost must not become the nationality two rows down, "INDONESIA").
+        if any(
+            (ri, i) in a.label_words and hit.x0 - 4 * tol <= w.box[0] < stop - tol
+            for i, w in enumerate(row.words)
+        ):
+            break
     return []
 
 
@@ -306,7 +313,13 @@ def _axis_fit(pairs: Sequence[tuple[float, float]], span: float) -> tuple[float,
     scale = float(np.median(slopes)) if len(pairs) >= 3 and len(slopes) >= 3 else 1.0
     if not _SCALE_RANGE[0] <= scale <= _SCALE_RANGE[1]:
         scale = 1.0
-    return scale, float(np.median([f - scale * r for r, f in pairs]))
+    offsets = [f - scale * r for r, f in pairs]
+    if len(offsets) == 2 and abs(offsets[0] - offsets[1]) > 0.03 * span:
+        # Two values that disagree: one may be a value read in the next column ("ION" of
+        # "IDN" taken for the type "P", 280 px right of its place); the median of two is
+        # their mean, half of that error.  The smaller shift is believed.
+        return scale, min(offsets, key=abs)
+    return scale, float(np.median(offsets))
 
 
 def layout_shifts(

@@ -59,6 +59,15 @@ def _month(token: str) -> int | None:
     return None
 
 
+def month_number(token: str) -> int | None:
+    """The month a printed month name or abbreviation stands for, exactly as spelt (``SEP``,
+    ``AGU/AUG``); None otherwise (no look-alikes, no fuzzy match)."""
+    t = token.upper().strip(".")
+    if t in _MONTHS:
+        return _MONTHS[t]
+    return next((_MONTHS[p] for p in re.split(r"[/\\|]", t) if p in _MONTHS), None)
+
+
 def _year(text: str) -> int | None:
     digits = fix_digits(text)
     if re.fullmatch(r"\d{4}", digits):
@@ -169,8 +178,39 @@ def normalise_nik(text: str) -> str | None:
     return None
 
 
+# Words of the captions printed over or beside a name ("Nama Lengkap/Full Name", "Nama
+# Keluarga/Surname", "Nama/Given Names"): a reading made only of these is the caption, not a name.
+_NAME_CAPTION_WORDS = (
+    "NAMA", "LENGKAP", "FULL", "NAME", "NAMES", "SURNAME", "KELUARGA", "GIVEN",
+)  # fmt: skip
+
+
+def _caption_word(token: str) -> bool:
+    """Is a token one of the name captions' words, or a part of one read under glare ("ULL",
+    "MAMA", "FUL")?  Short tokens (two letters or fewer) never count: they are initials."""
+    t = re.sub(r"[^A-Z]", "", token)
+    if len(t) < 3:
+        return False
+    return any(fuzz.ratio(t, w) >= 75 for w in _NAME_CAPTION_WORDS)
+
+
+def is_name_caption(text: str) -> bool:
+    """Is a name reading the caption over the name ("ULL NAME", "MAMA LENGKAP FUL NAME")?
+
+    Every token must look like a caption word and one must be a caption word exactly, so a name
+    whose words only resemble them ("RAMA ATMA": RAMA is one letter from NAMA) is kept."""
+    toks = text.upper().split()
+    if len(toks) == 1:
+        # One word: only a caption word exactly ("NAMI" is a name, "NAMA" is not).
+        return re.sub(r"[^A-Z]", "", toks[0]) in _NAME_CAPTION_WORDS
+    if not toks or not all(_caption_word(t) for t in toks):
+        return False
+    return any(re.sub(r"[^A-Z]", "", t) in _NAME_CAPTION_WORDS for t in toks)
+
+
 def normalise_name(text: str) -> str | None:
-    """Upper case, single spaces, stray OCR punctuation removed; None when nothing is left."""
+    """Upper case, single spaces, stray OCR punctuation removed; None when nothing is left, when
+    no letter is left (digits of the next line are no name) or when the text is the caption."""
     t = text.upper().replace("|", " ")
     # Look-alikes inside or at the end of a word of letters: "GHALIYAT!" is GHALIYATI,
     # "SUART1NI" SUARTINI, "AR0N" ARON (names print no digits or exclamation marks).
@@ -178,6 +218,8 @@ def normalise_name(text: str) -> str | None:
     t = re.sub(r"(?<=[A-Z])0(?=[A-Z])", "O", t)
     t = re.sub(r"[^A-Z0-9'.,\- ]", " ", t)
     t = re.sub(r"\s+", " ", t).strip(" .,-:")
+    if not re.search(r"[A-Z]", t) or is_name_caption(t):
+        return None
     return t or None
 
 

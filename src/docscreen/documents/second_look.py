@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz
 
+from docscreen.documents import normalise as nz
 from docscreen.documents.extract import (
     LabelPlace,
     field_names,
@@ -31,6 +32,8 @@ from docscreen.documents.extract import (
 )
 from docscreen.documents.templates import FieldSpec, Template
 from docscreen.errors import OcrCrashError
+from docscreen.indonesia.nik import parse_nik
+from docscreen.indonesia.provinces import PROVINCES, province_name
 from docscreen.models import Box, Field
 from docscreen.ocr.engine import OcrEngine, OcrOptions, Word
 
@@ -66,6 +69,8 @@ STRICT_KINDS = frozenset({"nik", "docnum", "date", "regnum", "code"})
 TRUSTED = 0.85
 # A name read with at least this mean word confidence is not looked at again.
 NAME_TRUSTED = 0.9
+# A name reading at least this sure of itself keeps a name-shaped token no other reading has.
+SURE_NAME = 0.75
 # Name crops are widened this much more than they are enlarged (see ``read_crop``).
 NAME_STRETCH = 1.5
 # A name token this long may be two run together (KURNIAWATI is one, BELLAALIKA two).
@@ -171,34 +176,66 @@ def _ink_box(gray: NDArray[np.uint8]) -> tuple[int, int, int, int] | None:
     return x0, y0, x1, y1
 
 
-def text_span(gray: NDArray[np.uint8], text_px: float) -> tuple[int, int] | None:
+def text_span(gray: NDArray[np.uint8], text_px: float, dark: bool = True) -> tuple[int, int] | None:
     """Columns of a line crop that hold the text: up to the end of the longest run of
     letter-sized marks on one line, plus a margin.  None when no run is found (keep the crop).
 
     A crop that runs on over a guilloche or a dark blob after the text makes tesseract return
     nothing at all ("KIANDRA TINA NURDIYANTI" then the pattern: empty; the text alone: read).
-    Marks are found after local binarisation, so print faded by glare still counts.
+    Marks are found after local binarisation first, so print faded by glare still counts; when
+    the guilloche's own strokes make that one run over the whole crop, after one global
+    threshold (dark print on a light pattern: "NOVI" then 35 mm of pattern), when ``dark``:
+    that threshold loses letters faded by glare, so a cut by it can end a name early.
     """
     h, w = gray.shape[:2]
     if h < 6 or w < 3 * text_px:
         return None
+    blur = cv2.GaussianBlur(gray, (3, 3), 0)
     block = int(max(11, 2 * round(text_px) + 1))
-    ink = cv2.adaptiveThreshold(
-        cv2.GaussianBlur(gray, (3, 3), 0),
-        255,
-        cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
-        cv2.THRESH_BINARY_INV,
-        block,
-        10,
+    local = cv2.adaptiveThreshold(
+        blur, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY_INV, block, 10
     )
+    span = _span_of_marks(np.asarray(local, dtype=np.uint8), text_px)
+    if span is None and dark:
+        _, ink = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+        span = _span_of_marks(np.asarray(ink, dtype=np.uint8), text_px)
+    return span
+
+
+def _letter_marks(ink: NDArray[np.uint8], text_px: float) -> list[tuple[int, int, float]]:
+    """Letter-sized marks of a binary ink image: (x0, x1, centre y) each."""
     n, _, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    marks = [
+    return [
         (int(st[i, 0]), int(st[i, 0] + st[i, 2]), float(st[i, 1] + st[i, 3] / 2))
         for i in range(1, n)
         if 0.45 * text_px <= st[i, 3] <= 2.2 * text_px
         and st[i, 2] <= 2.5 * text_px
         and st[i, cv2.CC_STAT_AREA] >= 0.12 * st[i, 2] * st[i, 3]
     ]
+
+
+def has_print(image: NDArray[np.uint8], region: Box, text_px: float) -> bool:
+    """Are there at least three letter-sized marks in a region (faint ones too)?  A look that
+    read nothing on a region with none is not repeated."""
+    x, y, bw, bh = region
+    crop = image[max(0, y) : max(0, y + bh), max(0, x) : max(0, x + bw)]
+    if crop.size == 0:
+        return False
+    block = int(max(11, 2 * round(text_px) + 1))
+    ink = cv2.adaptiveThreshold(
+        cv2.GaussianBlur(_gray(crop), (3, 3), 0),
+        255,
+        cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
+        cv2.THRESH_BINARY_INV,
+        block,
+        10,
+    )
+    return len(_letter_marks(np.asarray(ink, dtype=np.uint8), text_px)) >= 3
+
+
+def _span_of_marks(ink: NDArray[np.uint8], text_px: float) -> tuple[int, int] | None:
+    w = ink.shape[1]
+    marks = _letter_marks(ink, text_px)
     if len(marks) < 2:
         return None
     mid = float(np.median([m[2] for m in marks]))
@@ -302,19 +339,24 @@ def read_crop(
     if spec.kind == "name" and variant == 0 and longest >= RUN_TOGETHER_LETTERS:
         stretch = NAME_STRETCH
     words = _read(engine, crop, text_px, variant, _options(spec, variant, lone), x0, y0, stretch)
-    if not words and not lone:
-        # Nothing at all: a guilloche or a dark blob after the text can make tesseract give up
-        # on the whole line; the text alone, cut where its letters end, reads.
-        span = text_span(_gray(crop), text_px)
+    empty = not words
+    if spec.kind == "name":
+        words = _name_words(words, known)
+    if not lone and (empty or (not words and not known)):
+        # Nothing at all (or, where the page pass read no name, only specks and pattern): a
+        # guilloche or a dark blob after the text can make tesseract give up on the whole line
+        # ("NOVI" then 35 mm of pattern read as "SS Se"); the text alone, cut where its letters
+        # end, reads.  Where the page pass read a name, a cut could lose its glare-faded end
+        # ("ALMIRA YULIANTI" cut after "YUL"): the crop is cut only when nothing was read, and
+        # never by darkness alone.
+        span = text_span(_gray(crop), text_px, dark=not known)
         if span is not None:
             words = _read(
                 engine, crop[:, span[0] : span[1]], text_px, variant,
                 _options(spec, variant, lone), x0 + span[0], y0, stretch,
             )  # fmt: skip
-    if spec.kind == "name":
-        words = _trim_name(words, known)
-        if words and sum(w.confidence for w in words) / len(words) < 0.5:
-            words = []  # specks and pattern read as letters: no name is better than a wrong one
+            if spec.kind == "name":
+                words = _name_words(words, known)
     got = read_spec(spec, strip_separators(words))
     if sign is not None:
         got = _with_sign(spec.name, got, sign, (x0, y0, x1 - x0, y1 - y0))
@@ -376,6 +418,15 @@ def _with_sign(name: str, got: dict[str, Field], sign: str, box: Box) -> dict[st
     return {name: Field(name, f.value + sign, f.raw, f.confidence, f.box, f.source)}
 
 
+def _name_words(words: list[Word], known: str | None) -> list[Word]:
+    """A look's words that may be a name: trimmed of edge specks; none when what is left is
+    unsure on average (specks and pattern read as letters: no name beats a wrong one)."""
+    words = _trim_name(words, known)
+    if words and sum(w.confidence for w in words) / len(words) < 0.5:
+        return []
+    return words
+
+
 def _trim_name(words: list[Word], known: str | None = None) -> list[Word]:
     """A line crop catches specks and rule marks beside a name: words without letters go, and
     unsure words at either end, unless the page pass read the same word there (``known``): a
@@ -408,11 +459,17 @@ def value_start(
     template: Template,
     fields: dict[str, Field],
     label: LabelPlace | None,
+    column_x: float | None = None,
 ) -> float | None:
-    """Where the values of ``spec``'s column begin: under a caption its left edge; right of
-    labels (KTP) the median left edge of the other values read right of their labels."""
+    """Where the values of ``spec``'s column begin: under a caption its left edge, or where the
+    layout (``column_x``, shifted like the values found) starts the column when that is further
+    left (only "Full Name" of "Nama Lengkap / Full Name" read: "JAYENG" under "Nama Lengkap" is
+    lost and "DONGORAN" alone starts where the caption found starts); right of labels (KTP) the
+    median left edge of the other values read right of their labels."""
     if spec.where == "below":
-        return float(label.box[0]) if label is not None else None
+        if label is None:
+            return None
+        return float(label.box[0] if column_x is None else min(label.box[0], column_x))
     xs = [
         f.box[0]
         for s in template.fields
@@ -482,7 +539,11 @@ def _from_label(spec: FieldSpec, place: LabelPlace, w: int, text_px: float, dx: 
     x0, x1 = lx, place.stop
     if spec.nominal is not None:
         nx, _, nw, _ = spec.nominal
-        x0 = min(x0, round(nx * w + dx))
+        col = round(nx * w + dx)
+        # A caption match that starts well left of its column took in the end of the
+        # neighbour's caption ("... Issue Tanggal Habis Berlaku / Date of Expiry"): the column
+        # starts where the layout starts it, not under the neighbour's value ("24 23 SEP 2034").
+        x0 = col if lx < col - 2.0 * text_px else min(x0, col)
         x1 = min(x1, round((nx + nw) * w + dx + 0.3 * text_px))
     # A letter's width of margin: a number's first letter ("C8265965") at the crop's very edge
     # is dropped by tesseract.
@@ -559,7 +620,7 @@ def field_region(
     return nominal
 
 
-def _vote(looks: Sequence[Look], scored: bool = False) -> Look | None:
+def _vote(looks: Sequence[Look], scored: bool = False, kind: str | None = None) -> Look | None:
     """The value most looks agree on (weighted); ties go to the earlier dedicated look, or for
     ``scored`` fields (free text, no whitelist) to the more confident reading.
 
@@ -575,7 +636,15 @@ def _vote(looks: Sequence[Look], scored: bool = False) -> Look | None:
         votes[lk.value or ""] = votes.get(lk.value or "", 0.0) + lk.weight
     if scored:
         return max(valid, key=lambda lk: (round(votes[lk.value or ""], 3), lk.confidence))
-    return max(valid, key=lambda lk: votes[lk.value or ""] + 0.01 * lk.weight)
+    # At equal votes a clean read (no look-alike mapped) beats one that needed repairs.
+    return max(
+        valid,
+        key=lambda lk: (
+            votes[lk.value or ""]
+            + 0.01 * lk.weight
+            + (0.06 if kind is not None and clean_read(kind, lk.field.raw, lk.value) else 0.0)
+        ),
+    )
 
 
 def _confidence(best: Look, looks: Sequence[Look], whitelisted: bool) -> float:
@@ -587,6 +656,13 @@ def _confidence(best: Look, looks: Sequence[Look], whitelisted: bool) -> float:
     if best.confidence <= 0.0 and whitelisted:
         return SHAPED_UNSCORED
     return best.confidence
+
+
+def name_shaped(token: str) -> bool:
+    """Could a token be a name word rather than specks read as letters?  Three letters or more,
+    a vowel among them, not one letter repeated ("WWW", "III")."""
+    t = re.sub(r"[^A-Z]", "", token.upper())
+    return len(t) >= 3 and any(c in "AEIOUY" for c in t) and len(set(t)) > 1
 
 
 def name_consensus(looks: Sequence[Look]) -> str | None:
@@ -615,8 +691,15 @@ def name_consensus(looks: Sequence[Look]) -> str | None:
     def score(i: int) -> int:
         # Supported tokens count; an unsupported token counts against its reading only when it
         # is short enough to be specks ("YT"): a whole first name that only the line read has
-        # ("CAWUK" of "CAWUK WALUYO", lost by the page pass) is the name, not debris.
-        return sum(1 if support(i, t) else (-1 if len(t) <= 2 else 0) for t in toks[i])
+        # ("CAWUK" of "CAWUK WALUYO", lost by the page pass) is the name, not debris.  In a
+        # reading sure of itself such a token counts for it when it is shaped like a name:
+        # "ELI USYI FUJIATI" read at 0.81 by the page pass, "FUJIATI" at 0.52 by a look that
+        # lost the faint first names, is the whole name.
+        sure = i < len(looks) and looks[i].confidence >= SURE_NAME
+        return sum(
+            1 if support(i, t) or (sure and name_shaped(t)) else (-1 if len(t) <= 2 else 0)
+            for t in toks[i]
+        )
 
     order = sorted(
         range(len(toks)),
@@ -624,9 +707,10 @@ def name_consensus(looks: Sequence[Look]) -> str | None:
         reverse=True,
     )
     best = order[0]
+    sure = best < len(looks) and looks[best].confidence >= SURE_NAME
     out: list[str] = []
     for t in toks[best]:
-        if len(toks) >= 3 and support(best, t) == 0:
+        if len(toks) >= 3 and support(best, t) == 0 and not (sure and name_shaped(t)):
             continue
         # Only other spellings of the token vote on it, not a reading that ran it together
         # with the next one ("NABILAANGGRAINI" supports "NABILA" but is no spelling of it).
@@ -654,8 +738,82 @@ def _settled(spec: FieldSpec, looks: Sequence[Look], had_value: bool) -> bool:
     if spec.kind in LONE_KINDS:
         return True  # the dedicated, whitelisted look is the reading that counts
     if spec.kind in STRICT_KINDS:
-        return not had_value
+        # One read that needed look-alikes mapped ("P2BSP2034" for "23 SEP 2034") is not
+        # enough on its own: the binarised look may read it cleanly.
+        return not had_value and clean_read(spec.kind, looks[-1].field.raw, looks[-1].value)
     return False  # names and free text whose readings differ need a third look
+
+
+_DATE_CLEAN = re.compile(r"(\d{1,2})[^A-Z0-9]*([A-Z]{3,9})[^A-Z0-9]*(\d{4})")
+_DATE_CLEAN_NUM = re.compile(r"(\d{1,2})[-./ ]+(\d{1,2})[-./ ]+(\d{4})")
+
+
+def clean_read(kind: str, raw: str, value: str | None) -> bool:
+    """Was a strict value read as printed, with no letter taken for a digit or the other way
+    round?  A date's day and year in digits and its month a month's name; a number's characters
+    all as read; a NIK's 16 digits.  Other kinds: always."""
+    if value is None:
+        return False
+    t = raw.upper()
+    if kind == "date":
+        for m in (*_DATE_CLEAN.finditer(t), *_DATE_CLEAN_NUM.finditer(t)):
+            if nz.normalise_date(" ".join(m.groups())) == value and (
+                m.re is _DATE_CLEAN_NUM or nz.month_number(m.group(2)) is not None
+            ):
+                return True
+        return False
+    if kind in ("docnum", "regnum"):
+        return re.sub(r"[^A-Z0-9\-]", "", t).strip("-") == value
+    if kind == "nik":
+        return re.sub(r"[\s:]", "", t) == value
+    return True
+
+
+def _believable(
+    spec: FieldSpec,
+    label: LabelPlace | None,
+    shift: tuple[float, float],
+    h: int,
+    text_px: float,
+) -> LabelPlace | None:
+    """A caption over its value is believed only near where the layout prints the value: a
+    title taken for it ("PASPOR / PASSPORT" for "Passport No.", 100 px above the number) would
+    send the look to the title's line.  Captions beside their values (KTP) are always believed."""
+    if label is None or spec.where != "below" or spec.nominal is None:
+        return label
+    top = spec.nominal[1] * h + shift[1]
+    bottom = label.box[1] + label.box[3]
+    return label if abs(bottom - top) <= 2.5 * text_px else None
+
+
+def nik_plausible(nik: str, province: str | None = None) -> bool:
+    """Could 16 digits be a NIK as printed on this card?  A known province code and a valid date
+    part, and (when the card's printed province is clearly one province) that province's code.
+
+    Only decides whether the NIK is looked at again: a NIK that disagrees with its card after the
+    looks stays as read (that disagreement is for the rules to judge)."""
+    if parse_nik(nik) is None or province_name(nik) is None:
+        return False
+    if province:
+        printed = re.sub(r"^PROVINSI\s*", "", province.upper())
+        code, name = max(PROVINCES.items(), key=lambda kv: fuzz.ratio(printed, kv[1].upper()))
+        if fuzz.ratio(printed, name.upper()) >= 85 and code != nik[:2]:
+            return False
+    return True
+
+
+def _doubt_nik(fields: dict[str, Field]) -> dict[str, Field]:
+    """A NIK read confidently that cannot be this card's ("55..." on a card of NUSA TENGGARA
+    TIMUR, 53) loses its confidence, so it gets a look of its own."""
+    f = fields.get("nik")
+    if f is None or f.value is None or f.confidence < TRUSTED:
+        return fields
+    prov = fields.get("province")
+    if nik_plausible(f.value, prov.value if prov is not None else None):
+        return fields
+    out = dict(fields)
+    out["nik"] = Field(f.name, f.value, f.raw, min(f.confidence, 0.5), f.box, f.source)
+    return out
 
 
 def _doubt_dates(fields: dict[str, Field]) -> dict[str, Field]:
@@ -688,7 +846,8 @@ def second_looks(
     max_looks: int | None = None,
 ) -> dict[str, Field]:
     """Give weak fields dedicated looks; returns the fields with the agreed values."""
-    out = _doubt_dates(fields)
+    out = _doubt_nik(_doubt_dates(fields))
+    province = out.get("province")
     h, w = image.shape[:2]
     # Letter height of the values: about half the layout's line height for them.
     line_h = sorted(s.nominal[3] for s in template.fields if s.nominal is not None)
@@ -698,9 +857,12 @@ def second_looks(
     for spec in sorted(template.fields, key=_priority):
         if budget <= 0:
             break
-        label = (labels or {}).get(spec.name)
+        label = _believable(spec, (labels or {}).get(spec.name), shifts[spec.name], h, text_px)
         region = field_region(spec, out, w, h, shifts[spec.name], text_px, label)
-        start = value_start(spec, template, out, label) if spec.kind == "name" else None
+        start = None
+        if spec.kind == "name":
+            column_x = None if spec.nominal is None else spec.nominal[0] * w + shifts[spec.name][0]
+            start = value_start(spec, template, out, label, column_x)
         if region is None or not _needs_look(spec, out, region, start, text_px):
             continue
         names = field_names(spec)
@@ -714,7 +876,9 @@ def second_looks(
         had_value = bool(looks[key])
         # A binarised second copy only for the fields that decide usability and for names;
         # other fields get one look (each look is a tesseract start, ~0.1 s of CPU).
-        variants = (0, 1) if spec.critical or spec.kind in LONE_KINDS else (0,)
+        # Dates and numbers too: a glare-faded date the grey look reads as nothing, binarised reads.
+        strict = spec.kind in ("date", "nik", "docnum")
+        variants = (0, 1) if spec.critical or spec.kind in LONE_KINDS or strict else (0,)
         for variant in variants:
             if budget <= 0:
                 break
@@ -724,11 +888,24 @@ def second_looks(
             for n, f in got.items():
                 if n in looks:
                     looks[n].append(Look(f.value, f.confidence, f, 1.0 + 0.05 * (1 - variant)))
-            if not any(f.raw for f in got.values()) or _settled(spec, looks[key], had_value):
-                break  # settled, or nothing printed there to look at again
+            if _settled(spec, looks[key], had_value) and not (
+                spec.kind == "nik"
+                and looks[key][-1].value is not None
+                and not nik_plausible(
+                    looks[key][-1].value or "", province.value if province is not None else None
+                )
+            ):
+                break
+            if not any(f.raw for f in got.values()) and (
+                not strict or had_value or variant == 1 or not has_print(image, region, text_px)
+            ):
+                # Nothing printed there to look at again; only an unread date or number whose
+                # place holds print gets its binarised look after a grey look that read nothing
+                # (glare fades print).
+                break
         whitelisted = spec.kind in ALPHABETS
         for n in names:
-            best = _vote(looks[n], scored=not whitelisted)
+            best = _vote(looks[n], scored=not whitelisted, kind=spec.kind)
             if best is None:
                 continue
             # Looked at again: the confidence says how well the readings agree.
