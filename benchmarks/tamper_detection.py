@@ -167,8 +167,27 @@ def _auc(pos: list[float | None], neg: list[float | None]) -> float:
     return float(greater + 0.5 * ties)
 
 
+# The glyph signal's modes score on different scales and are judged against their own thresholds
+# (``forensics.glyphs``): only the size mode's is calibrated here; the layout-anchor and
+# template/sibling fallbacks keep the package's values.
+_GLYPH_MODE_THRESHOLD = {
+    "layout": Thresholds().glyphs_anchors,
+    "template": Thresholds().glyphs_fallback,
+    "siblings": Thresholds().glyphs_fallback,
+}
+
+
+def _th(row: dict[str, Any], signal: str, th: dict[str, float]) -> float:
+    mode = row.get("glyphs_mode")
+    if signal == "glyphs" and mode in _GLYPH_MODE_THRESHOLD:
+        return _GLYPH_MODE_THRESHOLD[mode]
+    return th[signal]
+
+
 def _flag(row: dict[str, Any], signals: tuple[str, ...], th: dict[str, float]) -> bool:
-    return any((row["scores"].get(s) is not None and row["scores"][s] > th[s]) for s in signals)
+    return any(
+        (row["scores"].get(s) is not None and row["scores"][s] > _th(row, s, th)) for s in signals
+    )
 
 
 def calibrate(cal: dict[str, list[dict[str, Any]]]) -> dict[str, float]:
@@ -176,7 +195,10 @@ def calibrate(cal: dict[str, list[dict[str, Any]]]) -> dict[str, float]:
     th: dict[str, float] = {}
     for op, sigs in OPERATOR_SIGNALS.items():
         for s in sigs:
-            th[s] = _threshold(_vals(genuine, s), FP_TARGET[op] / len(sigs))
+            # The glyph threshold is the size mode's: scores of the other modes (another scale,
+            # their own thresholds) do not set it.
+            rows_s = [r for r in genuine if s != "glyphs" or r.get("glyphs_mode") == "size"]
+            th[s] = _threshold(_vals(rows_s, s), FP_TARGET[op] / len(sigs))
     th["seam"] = _threshold(_vals(genuine, "seam"), SEAM_FP)
     rows = [r for cls in ("genuine", "photocopy", "recapture") for r in cal[cls]]
     for s, key in (("photocopy", "photocopy"), ("recapture", "moire")):
@@ -201,6 +223,12 @@ def report(test: dict[str, list[dict[str, Any]]], th: dict[str, float]) -> list[
         fp = sum(_flag(r, sigs, th) for r in genuine) / max(1, len(genuine))
         aucs = ", ".join(f"{s} {_auc(_vals(forged, s), _vals(genuine, s)):.3f}" for s in sigs)
         lines.append(f"| {op} | {len(forged)} | {det:.1%} | {fp:.1%} | {aucs} |")
+    modes: dict[str, int] = {}
+    for cls in ("genuine", "inpaint_retype"):
+        for r in test[cls]:
+            key = f"{cls}:{r.get('glyphs_mode')}"
+            modes[key] = modes.get(key, 0) + 1
+    lines.append(f"glyph signal modes (test): {modes}")
     seam_det = sum(_flag(r, ("seam",), th) for r in test["inpaint_retype"])
     seam_fp = sum(_flag(r, ("seam",), th) for r in genuine)
     seam_auc = _auc(_vals(test["inpaint_retype"], "seam"), _vals(genuine, "seam"))
@@ -1008,6 +1036,167 @@ def size_experiment(count: int, extra: tuple[int, int] | None = None) -> list[st
     return out
 
 
+# Copy-move diagnostic: the generator's integer render size of the digit fields (px at render
+# resolution; GENERATOR LAYOUT KNOWLEDGE, read from specimens/kinds.py, not learned), so the
+# glyph positions of a rendering at that size follow the printer's hinted advances exactly.
+_RENDER_SIZE = {"idn_passport": 30, "td1_card": 26, "td2_card": 28, "visa_a": 28, "visa_b": 28}
+_OFFSET_FIELDS = ("birth_date", "document_number", "expiry_date")
+
+
+def _sub(v: npt.NDArray[np.float64], i: int) -> float:
+    if 0 < i < len(v) - 1:
+        den = v[i - 1] - 2 * v[i] + v[i + 1]
+        if den < 0:
+            return float(np.clip(0.5 * (v[i - 1] - v[i + 1]) / den, -0.5, 0.5))
+    return 0.0
+
+
+def glyph_offsets(
+    depth: npt.NDArray[np.float32], text: str, family: str, flip: bool, em: float, size: int
+) -> tuple[float, list[tuple[float, float] | None]] | None:
+    """(line NCC, per-character (dx, dy)) of each glyph against a rendering of the whole line at
+    the integer ``size`` scaled to ``em`` px: a glyph pasted in from elsewhere sits up to a
+    render pixel off the place the printer's layout gives it."""
+    from PIL import Image as PImage
+    from PIL import ImageDraw, ImageFont
+
+    from docscreen.forensics.rerender import font_file
+
+    path = font_file(family)
+    if path is None:
+        return None
+    f = ImageFont.truetype(path, size)
+    x0, y0, x1, y1 = f.getbbox(text, anchor="ls")
+    img = PImage.new("L", (int(x1 - x0) + 6, int(y1 - y0) + 6), 0)
+    ImageDraw.Draw(img).text((3 - x0, 3 - y0), text, font=f, fill=255, anchor="ls")
+    tmpl = np.asarray(img, np.float32)
+    offs = [3 - x0 + f.getlength(text[:i]) for i in range(len(text) + 1)]
+    if flip:
+        tmpl = np.ascontiguousarray(tmpl[::-1, ::-1])
+        offs = [tmpl.shape[1] - o for o in offs]
+    best: tuple[float, npt.NDArray[np.float32], int, int] | None = None
+    for c in em / size * np.exp(np.linspace(-0.01, 0.01, 5)):
+        for blur in (0.8, 1.2, 1.6):
+            h, w = tmpl.shape
+            m = np.array([[c, 0, 0], [0, c, 0]], np.float32)
+            sc = cv2.warpAffine(tmpl, m, (int(np.ceil(w * c)), int(np.ceil(h * c))))
+            sc = np.asarray(cv2.GaussianBlur(sc, (0, 0), blur), np.float32)
+            if sc.shape[0] + 2 > depth.shape[0] or sc.shape[1] + 2 > depth.shape[1]:
+                continue
+            _, mv, _, (mx, my) = cv2.minMaxLoc(cv2.matchTemplate(depth, sc, cv2.TM_CCOEFF_NORMED))
+            if best is None or mv > best[0]:
+                best = (float(mv), sc, mx, my)
+                scale = float(c)
+    if best is None:
+        return None
+    ncc, sc, mx, my = best
+    out: list[tuple[float, float] | None] = []
+    for i, ch in enumerate(text):
+        a, b = sorted((offs[i] * scale, offs[i + 1] * scale))
+        xa, xb = max(0, int(np.floor(a))), min(sc.shape[1], int(np.ceil(b)))
+        g = sc[:, xa:xb]
+        if ch == " " or xb - xa < 4 or float(g.std()) <= 0:
+            out.append(None)
+            continue
+        px = mx + xa
+        wy0, wy1 = max(0, my - 3), min(depth.shape[0], my + sc.shape[0] + 3)
+        wx0, wx1 = max(0, px - 3), min(depth.shape[1], px + (xb - xa) + 3)
+        win = depth[wy0:wy1, wx0:wx1]
+        if win.shape[0] < g.shape[0] or win.shape[1] < g.shape[1]:
+            out.append(None)
+            continue
+        r = np.asarray(cv2.matchTemplate(win, g, cv2.TM_CCOEFF_NORMED), np.float64)
+        _, _, _, (gx, gy) = cv2.minMaxLoc(r)
+        out.append((gx + _sub(r[gy, :], gx) + wx0 - px, gy + _sub(r[:, gx], gy) + wy0 - my))
+    return ncc, out
+
+
+def _offset_devs(
+    page_fields: dict[str, tuple[float, list[tuple[float, float] | None]]],
+) -> dict[str, list[float | None]]:
+    """Per field: each glyph's larger |dx|, |dy| from the line's median offsets (fits >= 0.9)."""
+    out: dict[str, list[float | None]] = {}
+    for name, (ncc, offs) in page_fields.items():
+        got = [o for o in offs if o is not None]
+        if ncc < 0.9 or len(got) < 3:
+            continue
+        mx = float(np.median([o[0] for o in got]))
+        my = float(np.median([o[1] for o in got]))
+        out[name] = [None if o is None else max(abs(o[0] - mx), abs(o[1] - my)) for o in offs]
+    return out
+
+
+def glyph_offset_oracle(count: int) -> list[str]:
+    """Copy-move: per-glyph position residuals in the digit fields (birth/expiry date, document
+    number; not the e-KTP, whose render sizes are not in ``_RENDER_SIZE``), copy-move capture vs
+    the genuine capture of the same seed, calibration documents 0..count.  Three levels of
+    knowledge: the pasted glyph itself, the altered field (max over its glyphs), the whole page
+    (max over every digit field: what a detector would see)."""
+    from docscreen.forensics.rerender import line_depth, load_sizes
+
+    model = load_sizes()
+    at: tuple[list[float], list[float]] = ([], [])
+    fld: tuple[list[float], list[float]] = ([], [])
+    page_: tuple[list[float], list[float]] = ([], [])
+    for path in _by_seed(CACHE / "calibration" / "copy_move")[:count]:
+        truth = json.loads(path.read_text())
+        kind = truth["specimen_kind"]
+        det = truth["forgery"]["details"]
+        if kind not in _RENDER_SIZE or det["field"] not in _OFFSET_FIELDS:
+            continue
+        pos = [g["position"] for g in det["glyphs"]]
+        devs = []
+        for p in (path, CACHE / "calibration" / "genuine" / path.name):
+            got = _size_sample(p)
+            m = model.get(got[2].ref.key) if got is not None else None
+            if got is None or m is None:
+                break
+            doc, _, _, boxes = got
+            fits = {}
+            for name in _OFFSET_FIELDS:
+                fm = m.fields.get(name)
+                if fm is None or name not in boxes:
+                    continue
+                r = glyph_offsets(
+                    line_depth(got[2], boxes[name]),
+                    doc.fields[name].raw,
+                    fm.family,
+                    m.flip,
+                    float(np.exp(fm.log_em)),
+                    _RENDER_SIZE[kind],
+                )
+                if r is not None:
+                    fits[name] = r
+            devs.append(_offset_devs(fits))
+        if len(devs) != 2 or det["field"] not in devs[0] or det["field"] not in devs[1]:
+            continue
+        for k in (0, 1):
+            d = devs[k]
+            at[k].extend(v for i in pos if (v := d[det["field"]][i]) is not None)
+            fld[k].append(max(v for v in d[det["field"]] if v is not None))
+            page_[k].append(max(v for vs in d.values() for v in vs if v is not None))
+    out = []
+    for label, (f, g) in (
+        ("at the pasted glyph (glyph known)", at),
+        ("altered field known (max over its glyphs)", fld),
+        ("whole page (max over the digit fields)", page_),
+    ):
+        if not f or not g:
+            continue
+        t2 = _threshold(list(g), 0.02)
+        det2 = float(np.mean(np.array(f) > t2))
+        out.append(
+            f"| {label} | {len(f)} / {len(g)} | {np.median(f):.3f} / {np.median(g):.3f} | "
+            f"{_auc(list(f), list(g)):.3f} | {det2:.1%} |"
+        )
+    return [
+        "| copy-move glyph offsets (px, blank frame) | forged / genuine | median forged / genuine |"
+        " AUC | above the genuine 98th percentile |",
+        "|---|---|---|---|---|",
+        *out,
+    ]
+
+
 def learn_template(first: int, count: int) -> Path:
     """Glyph templates from calibration GENUINE documents ``first .. first+count`` (not the ones
     the thresholds are set on, never the test split)."""
@@ -1113,7 +1302,18 @@ def main() -> None:
         metavar="N",
         help="only measure the print-size and anchor scores on calibration documents 0..N",
     )
+    ap.add_argument(
+        "--glyph-offsets",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only measure the copy-move per-glyph offset diagnostic on calibration documents 0..N",
+    )
     a = ap.parse_args()
+    if a.glyph_offsets:
+        for line in glyph_offset_oracle(a.glyph_offsets):
+            print(line, flush=True)
+        return
     if a.learn_sizes:
         print("print-size model written to", learn_sizes(a.calibration, a.learn_sizes), flush=True)
     if a.size_experiment:

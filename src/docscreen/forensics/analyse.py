@@ -34,7 +34,7 @@ class Thresholds:
     """
 
     seam: float = 1.337
-    glyphs: float = 4.88  # size mode (layout registered, print-size model, texts known)
+    glyphs: float = 4.876  # size mode (layout registered, print-size model, texts known)
     # Layout-anchor mode of the glyph signal (no texts or no print-size model): the value
     # calibrated for it in session 4.
     glyphs_anchors: float = 7.540
