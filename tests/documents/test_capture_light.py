@@ -12,7 +12,8 @@ import cv2
 import numpy as np
 import pytest
 
-from docscreen.documents.read import _mrz_rank, flatten_light, read_document
+from docscreen.documents.read import _mrz_rank, _outline_as_page, flatten_light, read_document
+from docscreen.imaging.quad import Quad
 from docscreen.models import DocumentKind, MrzField, MrzResult
 from docscreen.mrz.read import read_mrz
 from docscreen.ocr.engine import FakeEngine, OcrOptions, Word
@@ -120,3 +121,18 @@ def test_a_passport_page_without_an_outline_is_read_around_its_mrz() -> None:
     assert again.found and again.box is not None and list(again.lines) == list(doc.mrz.lines)
     _x, y, bw, bh = again.box
     assert y > 0.7 * h and bw > 0.8 * w and bh < 0.2 * h, again.box
+
+
+def test_an_outline_that_is_the_mrz_page_is_used_in_the_page_order() -> None:
+    # The page drawn around the MRZ (as read: TL TR BR BL), upside down in the photo.
+    page = ((1000.0, 800.0), (0.0, 800.0), (0.0, 100.0), (1000.0, 100.0))
+    # The outline found, in image order; a slanted photo's far side is 5% wider.
+    outline = Quad(((5.0, 102.0), (995.0, 98.0), (1050.0, 795.0), (-50.0, 795.0)), True)
+    assert _outline_as_page(outline, page) == (
+        (1050.0, 795.0), (-50.0, 795.0), (5.0, 102.0), (995.0, 98.0)
+    )  # fmt: skip
+    # An outline 6% off beside the MRZ (it cut the MRZ) or a card-sized block: the MRZ's page.
+    cut = Quad(((0.0, 160.0), (1000.0, 160.0), (1000.0, 800.0), (0.0, 800.0)), True)
+    assert _outline_as_page(cut, page) == page
+    block = Quad(((0.0, 100.0), (600.0, 100.0), (600.0, 480.0), (0.0, 480.0)), True)
+    assert _outline_as_page(block, page) == page

@@ -39,6 +39,7 @@ from docscreen.imaging.quad import (
     deskew_rectified,
     find_document,
     is_frame,
+    page_quad,
     rectify,
     rotate_rectified,
 )
@@ -108,6 +109,29 @@ def _page_to_image(page: Corners | None, rect: Rectified) -> Corners | None:
     return (p[0], p[1], p[2], p[3])
 
 
+# The outline found is the page the MRZ gives when its corners are this close to the MRZ's
+# (share of the page's width): the two beside the MRZ, and the far two (a slanted photo shrinks
+# the far side, which the page drawn square around the MRZ does not).
+_NEAR_CORNERS, _FAR_CORNERS = 0.03, 0.10
+
+
+def _outline_as_page(outline: Quad, page: Corners) -> Corners:
+    """The outline's corners in the page's order when the outline is that page (an outline
+    follows a slanted page better than a page drawn around its MRZ), else the page."""
+    pts = np.array(outline.points, dtype=np.float64)
+    want = np.array(page, dtype=np.float64)
+    width = float(np.linalg.norm(want[1] - want[0]))
+    dist = np.linalg.norm(want[:, None, :] - pts[None, :, :], axis=2)
+    nearest = dist.argmin(axis=1)
+    gaps = dist.min(axis=1) / max(width, 1.0)
+    if len(set(nearest.tolist())) < 4 or gaps[2:].max() > _NEAR_CORNERS:
+        return page
+    if gaps[:2].max() > _FAR_CORNERS:
+        return page
+    p = [(float(pts[i][0]), float(pts[i][1])) for i in nearest]
+    return (p[0], p[1], p[2], p[3])
+
+
 def _keywords(p: _Pass) -> int:
     return sum(len(v) for v in p.cls.keywords.values())
 
@@ -122,8 +146,8 @@ def _mrz_page_pass(
     (the photo's frame); the MRZ lies at a known place on the page, at a known pitch, and the
     page rectified around it is upright and at TD3 size.
     """
-    rect = rectify(pixels, Quad(points=page, found=True), size_mm=TD3_MM,
-                   target_px_per_mm=OCR_PX_PER_MM)  # fmt: skip
+    quad = page_quad(page, (pixels.shape[1], pixels.shape[0]))
+    rect = rectify(pixels, quad, size_mm=TD3_MM, target_px_per_mm=OCR_PX_PER_MM)
     cand = _ocr_pass(engine, rect, None)
     if cand.cls.kind is DocumentKind.UNKNOWN:
         flat = _ocr_pass(engine, rect, None, flat=True)
@@ -365,6 +389,8 @@ def read_document(
                     page = None
             not_a_page = framed or best.rect.layout != "TD3"
             if page is not None and (in_image or not_a_page):
+                if not framed:
+                    page = _outline_as_page(best.rect.quad, page)
                 try:
                     best = _mrz_page_pass(engine, pixels, page, best, prefer=not_a_page)
                 except OcrTimeoutError as exc:

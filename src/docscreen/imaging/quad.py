@@ -975,6 +975,13 @@ def rotate_rectified(rect: Rectified, quarter_turns: int) -> Rectified:
     )
 
 
+def page_quad(points: tuple[Point, Point, Point, Point], size: tuple[int, int]) -> Quad:
+    """A document outline known otherwise (e.g. drawn around a passport's MRZ), corners in the
+    page's order, with the image sides it reaches or runs past (``size`` is width, height)."""
+    pts = np.array(points, dtype=np.float64)
+    return Quad(points=points, found=True, touches_border=_touching(pts, size[0], size[1]))
+
+
 def is_frame(quad: Quad, size: tuple[int, int]) -> bool:
     """Is the outline the image's own frame (no card edge found, or a scan taken as cropped)?"""
     w, h = size
