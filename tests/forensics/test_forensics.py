@@ -253,3 +253,57 @@ def test_findings_are_review_level_pixel_evidence_and_outline_draws_them() -> No
     assert not np.array_equal(drawn, s.image)
     # Only the failed findings' boxes are drawn: nothing is drawn for another document index.
     assert np.array_equal(outline(s.image, findings, document=0), s.image)
+
+
+def test_size_deviations_judge_the_odd_line_and_spare_a_line_shrunk_to_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Four lines printed at the layout's size and one 4% larger on a synthetic registered page:
+    only the larger one scores high.  A long value printed smaller (as wide as the longest line
+    seen at the nominal size: shrunk to fit) is not judged downwards; a short one is."""
+    from docscreen.forensics import rerender
+    from docscreen.forensics.reference import Reference, Registered
+
+    texts = {
+        "a": "12 MAR 1985",
+        "b": "AB1234567",
+        "c": "SANTOSO",
+        "d": "24 AUG 2028",
+        "e": "KUPANG",
+    }
+    em = 24.0
+    sizes = {"a": em, "b": em, "c": em, "d": em * 1.04, "e": em * 0.95}
+    page = np.full((420, 600), 210.0, np.float32)
+    boxes: dict[str, tuple[int, int, int, int]] = {}
+    for i, (name, text) in enumerate(texts.items()):
+        tmpl = rerender.master(text, "sans_bold")
+        assert tmpl is not None
+        c = sizes[name] / rerender.MASTER
+        h, w = tmpl.shape
+        small = cv2.warpAffine(
+            cv2.GaussianBlur(tmpl, (0, 0), 0.4 / c),
+            np.array([[c, 0, 0], [0, c, 0]], np.float32),
+            (int(w * c) + 1, int(h * c) + 1),
+        )
+        y0, x0 = 20 + 80 * i, 40
+        page[y0 : y0 + small.shape[0], x0 : x0 + small.shape[1]] -= small * 0.6
+        ink = np.argwhere(small > 60)
+        (ya, xa), (yb, xb) = ink.min(axis=0), ink.max(axis=0)
+        boxes[name] = (x0 + int(xa), y0 + int(ya), int(xb - xa + 1), int(yb - ya + 1))
+    page = np.asarray(cv2.GaussianBlur(page, (0, 0), 1.0), np.float32)
+    paper = np.full_like(page, 210.0)
+    ref = Reference("test.layout", page, page, {})
+    reg = Registered(ref, page, paper, np.eye(2, 3, dtype=np.float32), 1.0)
+    wide = {n: em * rerender.advance_em(t, "sans_bold") for n, t in texts.items()}
+    fields = {
+        n: rerender.FieldSize("sans_bold", float(np.log(em)), 0.0, 0.005, 500.0) for n in texts
+    }
+    model = {"test.layout": rerender.LayoutSizes(False, fields)}
+    monkeypatch.setattr(rerender, "load_sizes", lambda: model)
+    devs = rerender.size_deviations(reg, boxes, texts)
+    assert set(devs) == set(texts)
+    assert devs["d"][0] > 5.0 and devs["e"][0] > 5.0
+    assert max(devs[n][0] for n in "abc") < 2.0
+    # "e" is as long as the longest line seen at the nominal size: printed smaller to fit.
+    fields["e"] = rerender.FieldSize("sans_bold", float(np.log(em)), 0.0, 0.005, wide["e"] * 0.95)
+    assert rerender.size_deviations(reg, boxes, texts)["e"][0] == 0.0
