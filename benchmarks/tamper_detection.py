@@ -118,6 +118,54 @@ def _score(path: str) -> dict[str, Any]:
     }
 
 
+def _glyph_only(path: str) -> tuple[float | None, str | None]:
+    """The glyph signal alone (score, mode) on a set document, as ``analyse`` runs it."""
+    from docscreen.forensics.analyse import _boxes, _template_for, _texts
+    from docscreen.forensics.glyphs import glyphs
+    from docscreen.forensics.page import prepare
+
+    truth = json.loads(Path(path).read_text())
+    image = load_image(Path(path).parent / truth["image"])
+    doc = _document(truth)
+    page = prepare(image.pixels, _boxes(doc))
+    if not page.fields:
+        return None, None
+    th = Thresholds()
+    template = _template_for(doc.kind.value, page)
+    r = glyphs(
+        page,
+        th.glyphs,
+        template,
+        doc.kind.value,
+        th.glyphs_fallback,
+        _texts(doc),
+        th.glyphs_anchors,
+    )
+    if r.status.value == "not_performed":
+        return None, None
+    mode = r.details.get("mode")
+    return r.score, str(mode) if mode is not None else None
+
+
+def rescore_glyphs(files: list[Path], classes: tuple[str, ...], jobs: int) -> None:
+    """Recompute only the glyph signal's score and mode in cached score files (genuine and
+    retype rows; rows whose capture was unusable keep their None)."""
+    for f in files:
+        data = json.loads(f.read_text())
+        groups = data if isinstance(data, dict) else {"genuine": data}
+        split = "test" if "test" in f.name else "calibration"
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for cls in classes:
+                rows = groups.get(cls, [])
+                todo = [r for r in rows if r["scores"].get("glyphs") is not None]
+                paths = [str(CACHE / split / cls / f"{r['id']}.json") for r in todo]
+                for r, (score, mode) in zip(todo, pool.map(_glyph_only, paths), strict=True):
+                    r["scores"]["glyphs"] = score
+                    r["glyphs_mode"] = mode
+        f.write_text(json.dumps(data))
+        print("rescored", f.name, flush=True)
+
+
 def run_split(split: str, count: int, jobs: int) -> dict[str, list[dict[str, Any]]]:
     out_file = CACHE / f"scores-{split}-{count}.json"
     if out_file.exists():
@@ -1309,7 +1357,22 @@ def main() -> None:
         metavar="N",
         help="only measure the copy-move per-glyph offset diagnostic on calibration documents 0..N",
     )
+    ap.add_argument(
+        "--rescore-glyphs",
+        action="store_true",
+        help="recompute the glyph signal (genuine and inpaint_retype rows) in the cached score "
+        "files of this run's calibration/extra-genuine/test sets first",
+    )
     a = ap.parse_args()
+    if a.rescore_glyphs:
+        files = [
+            CACHE / f"scores-calibration-{a.calibration}.json",
+            CACHE / f"scores-test-{a.test}.json",
+        ]
+        if a.extra_genuine:
+            first, count = (int(v) for v in a.extra_genuine.split(":"))
+            files.append(CACHE / f"scores-calibration-genuine-{first}-{count}.json")
+        rescore_glyphs([f for f in files if f.exists()], ("genuine", "inpaint_retype"), a.jobs)
     if a.glyph_offsets:
         for line in glyph_offset_oracle(a.glyph_offsets):
             print(line, flush=True)

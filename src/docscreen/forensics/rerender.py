@@ -58,7 +58,7 @@ FONT_FILES: dict[str, tuple[str, ...]] = {
 }
 MASTER = 64  # em size (px) of the master rendering
 _PAD = 8
-MIN_NCC = 0.8  # a fit below this does not describe the ink (misread text, smudge): not judged
+MIN_NCC = 0.9  # a fit below this does not describe the ink (misread text, smudge): not judged
 MIN_CHARS = 3  # fewer printed characters measure too noisily
 _BLURS = (0.6, 1.0, 1.5, 2.0, 2.6)  # capture blur (px, Gaussian sigma) tried at the best scale
 MIN_SPREAD = 0.004  # least residual spread assumed (log units: 0.4%)
