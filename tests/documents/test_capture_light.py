@@ -136,3 +136,32 @@ def test_an_outline_that_is_the_mrz_page_is_used_in_the_page_order() -> None:
     assert _outline_as_page(cut, page) == page
     block = Quad(((0.0, 100.0), (600.0, 100.0), (600.0, 480.0), (0.0, 480.0)), True)
     assert _outline_as_page(block, page) == page
+
+
+def _reader_returning(mrz: MrzResult, calls: list[int]):  # type: ignore[no-untyped-def]
+    def reader(image: np.ndarray) -> tuple[MrzResult, None]:
+        calls.append(image.shape[0])
+        return mrz, None
+
+    return lambda: reader
+
+
+def test_the_whole_photo_is_read_again_only_for_a_doubtful_mrz(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import docscreen.documents.read as read_module
+
+    photo = np.full((700, 1000, 3), 200, np.uint8)
+    checks = {"document_number": "valid", "birth_date": "invalid", "expiry_date": "valid"}
+    forged = MrzResult(True, "TD3", ("x", "y"), False,
+                       {"issuing_country": MrzField("issuing_country", "IDN", "IDN")},
+                       checks, confidence=0.99)  # fmt: skip
+    garbled = MrzResult(True, "TD3", ("x", "y"), False,
+                        {"issuing_country": MrzField("issuing_country", "IDN", "IDN")},
+                        checks, confidence=0.7, notes=("sex:bad_characters",))  # fmt: skip
+    for mrz, reads in ((forged, 1), (garbled, 2)):
+        calls: list[int] = []
+        monkeypatch.setattr(read_module, "_mrz_reader", _reader_returning(mrz, calls))
+        doc = read_document(photo, ocr=FakeEngine())
+        assert len(calls) == reads  # the rectified page, then (when doubtful) the whole photo
+        assert doc.kind is (DocumentKind.PASSPORT if mrz is forged else DocumentKind.UNKNOWN)

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from docscreen.documents.classify import Classification, classify
+from docscreen.documents.classify import Classification, classify, sound_mrz
 from docscreen.documents.extract import (
     LabelPlace,
     Page,
@@ -366,10 +366,11 @@ def read_document(
             except OcrTimeoutError as exc:
                 mrz_note = f"mrz: page turned, not read again ({exc})"
         in_image = False
-        if mrz_note is None and (mrz is None or not mrz.valid):
+        if mrz_note is None and (mrz is None or not (mrz.valid or sound_mrz(mrz))):
             # An outline found wrongly (a light page on a light table, a passport page taken
             # for a card) can cut the MRZ off the rectified page; the reader finds the band at
             # any angle in the whole photo, so try there before settling for a doubtful reading.
+            # A well-formed reading whose check digits fail (a forged MRZ) is not doubtful.
             try:
                 whole, whole_page = reader(pixels)
             except (DocscreenError, OSError, ValueError):
