@@ -157,22 +157,6 @@ def _mrz_page_pass(
     return cand if gain > 0 or (prefer and gain == 0) else current
 
 
-def _orient(rect: Rectified) -> Rectified:
-    """Coarse orientation from ``docscreen.imaging.orient`` when available (else unchanged)."""
-    try:
-        module = importlib.import_module("docscreen.imaging.orient")
-    except ImportError:
-        return rect
-    fn = getattr(module, "quarter_turns", None)
-    if fn is None:
-        return rect
-    try:
-        turns = int(fn(rect.image))
-    except Exception:  # an orientation guess must never stop the read
-        return rect
-    return rotate_rectified(rect, turns)
-
-
 # A page taken whole (no card edge found) is turned level when its text lines slope by more
 # than this (degrees) and less than the second: rows that slope are grouped wrongly.
 _SKEW_MIN, _SKEW_MAX = 0.8, 20.0
@@ -308,7 +292,7 @@ def read_document(
     label = name or loaded.name
     pixels = loaded.pixels
     quad = find_document(pixels)
-    rect = _orient(rectify(pixels, quad, target_px_per_mm=OCR_PX_PER_MM))
+    rect = rectify(pixels, quad, target_px_per_mm=OCR_PX_PER_MM)
     rect = _level(rect, (pixels.shape[1], pixels.shape[0]))
 
     mrz: MrzResult | None = None
