@@ -210,3 +210,22 @@ def test_a_nik_that_cannot_be_this_cards_is_looked_at_again() -> None:
     sure = Field("nik", "5371050910021234", "5371050910021234", 0.95, (170, 95, 280, 25))
     second_looks(FakeEngine(script=script), img, KTP, {"province": prov, "nik": sure}, max_looks=1)
     assert calls and f"whitelist={ALPHABETS['nik']}" not in " ".join(calls)
+
+
+def test_an_issue_date_under_the_end_of_its_caption_is_not_the_expiry_date() -> None:
+    """Only "Date of Issue" of "Tanggal Pengeluaran / Date of Issue" was read (565 px, the
+    caption starts at 407) and the expiry's caption not at all: the issue date is the one printed
+    where the layout starts its column, not the expiry date printed under the caption's end."""
+    words = [
+        _w("Date", 565, 483, 8),
+        _w("of", 600, 483, 8),
+        _w("Issue", 620, 483, 8),
+        _w("21", 407, 505, 19),
+        _w("DES", 440, 505, 19),
+        _w("2024", 490, 505, 19),
+        _w("21", 678, 505, 19),
+        _w("DES", 711, 505, 19),
+        _w("2034", 761, 505, 19),
+    ]
+    fields = extract_fields(Page(tuple(words), 1250, 880), IDN_PASSPORT)
+    assert fields["issue_date"].value == "2024-12-21"

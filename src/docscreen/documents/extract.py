@@ -194,11 +194,14 @@ def _value_right(a: _Anchors, hit: LabelHit, max_x: int) -> list[Word]:
     return strip_separators(words)
 
 
-def _value_below(a: _Anchors, hit: LabelHit, max_x: int) -> list[Word]:
+def _value_below(a: _Anchors, hit: LabelHit, max_x: int, left: float | None = None) -> list[Word]:
+    """The value on the first row under a caption, between the caption's left edge (or
+    ``left``, where the layout starts the column, when that is further left) and ``max_x``."""
     label_row = a.rows[hit.row]
     stops = [x for x in a.starts.get(hit.row, []) if x > hit.x1]
     stop = min([*stops, max_x])
     tol = 0.6 * label_row.height
+    x0 = hit.x0 if left is None else min(hit.x0, left)
     limit = label_row.bottom + 3.5 * label_row.height
     for ri in range(hit.row + 1, len(a.rows)):
         row = a.rows[ri]
@@ -207,7 +210,7 @@ def _value_below(a: _Anchors, hit: LabelHit, max_x: int) -> list[Word]:
         words = [
             w
             for i, w in enumerate(row.words)
-            if w.box[0] >= hit.x0 - 4 * tol
+            if w.box[0] >= x0 - 4 * tol
             and w.box[0] < stop - tol
             and (ri, i) not in a.label_words
             and not is_mrz_word(w)
@@ -263,9 +266,19 @@ def extract_fields(
         if hit is None:
             continue
         limit = max_x
+        left: float | None = None
         if spec.where == "below" and spec.nominal is not None:
-            # A caption that was not read cannot stop the value: the column width does.
-            limit = min(max_x, round(hit.x0 + (spec.nominal[2] + 0.01) * page.width))
+            # Only the end of a date's caption may have been read ("Date of Issue" of
+            # "Tanggal Pengeluaran / Date of Issue"): its column starts where the layout starts
+            # it when that is further left, or the issue date takes the expiry date printed
+            # beside it.  (Not for names: a name the page pass lost would be taken from the
+            # pattern under the caption's Indonesian half, "AAY" for NOVI; their looks start
+            # the column there.)  A caption that was not read cannot stop the value: the column
+            # width does.
+            if spec.kind == "date":
+                left = spec.nominal[0] * page.width
+            start = hit.x0 if left is None else min(hit.x0, left)
+            limit = min(max_x, round(start + (spec.nominal[2] + 0.01) * page.width))
         if labels is not None:
             row = anchors.rows[hit.row]
             stops = [x for x in anchors.starts.get(hit.row, []) if x > hit.x1]
@@ -278,7 +291,7 @@ def extract_fields(
         if spec.where == "right":
             vwords = _value_right(anchors, hit, limit)
         else:
-            vwords = _value_below(anchors, hit, limit)
+            vwords = _value_below(anchors, hit, limit, left)
         fields = read_spec(spec, vwords)
         region = _search_region(anchors, hit, spec, limit)
         for name, f in fields.items():
