@@ -388,7 +388,10 @@ def _new_value(work: _Work, name: str, rng: random.Random, today: dt.date) -> tu
             )
             if name == "surname":
                 text = split_name(text)[0]
-            if text != old_text:
+            # Another person's name shares no token with the holder's: a name that only adds or
+            # drops one (AJIONO -> AJIONO SIHOTANG) is the same person under the Indonesian naming
+            # rules the screening applies (one extra family name or patronymic is allowed).
+            if set(text.split()).isdisjoint(old_text.split()):
                 return text, text
     if name == "birth_place":
         text = rng.choice([p for p in data.BIRTH_PLACES_NTT if p != old_text])
